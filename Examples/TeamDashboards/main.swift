@@ -1,0 +1,3 @@
+import LLMDash
+import LLMDashCLI
+LLMDashCommand.run()

@@ -1,0 +1,51 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+
+let package = Package(
+    name: "llmdash",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "LLMDashCore", targets: ["LLMDashCore"]),
+        .library(name: "LLMDash", targets: ["LLMDash"]),
+        .library(name: "LLMDashCLI", targets: ["LLMDashCLI"]),
+        .executable(name: "llmdash", targets: ["llmdash"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        .target(
+            name: "LLMDashCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Collections", package: "swift-collections"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(name: "LLMDash", dependencies: ["LLMDashCore"], swiftSettings: strict),
+        .target(
+            name: "LLMDashCLI",
+            dependencies: [
+                "LLMDashCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "llmdash", dependencies: ["LLMDashCLI"], swiftSettings: strict),
+        .executableTarget(
+            name: "team-dashboards",
+            dependencies: ["LLMDash", "LLMDashCLI"],
+            path: "Examples/TeamDashboards",
+            swiftSettings: strict
+        ),
+        .target(name: "TestSupport", dependencies: ["LLMDashCore"], path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "LLMDashCoreTests", dependencies: ["LLMDashCore", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "LLMDashTests", dependencies: ["LLMDash", "LLMDashCore", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "LLMDashCLITests", dependencies: ["LLMDashCLI", "LLMDashCore", "TestSupport"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,605 @@
+import Yams
+
+/// A spec document of any kind that a file may hold.
+public enum SpecDocument: Sendable, Hashable {
+    case dashboard(DashboardSpec)
+}
+
+/// Turns YAML spec files into spec values, reporting every problem at its file:line:column.
+public enum YAMLSpecLoader {
+    public static let apiVersion = "llmdash/v1"
+    public static let kinds = ["Dashboard"]
+
+    public static func load(_ file: SourceFile) -> (documents: [SpecDocument], diagnostics: [Diagnostic]) {
+        let (nodes, parseDiagnostics) = YAMLDocuments.parse(file)
+        if !parseDiagnostics.isEmpty { return ([], parseDiagnostics) }
+        let ctx = ReadContext(file: file)
+        var documents: [SpecDocument] = []
+        if nodes.isEmpty {
+            ctx.warning("spec.empty", "file holds no YAML documents", at: nil)
+        }
+        for node in nodes {
+            if ctx.isNullNode(node) { continue }
+            if let document = readDocument(node, ctx) { documents.append(document) }
+        }
+        return (documents, ctx.diagnostics)
+    }
+
+    static func readDocument(_ node: Node, _ ctx: ReadContext) -> SpecDocument? {
+        guard let top = MappingReader(node, ctx, what: "a spec document") else { return nil }
+        top.allow(["apiVersion", "kind", "metadata", "spec"])
+        if let version = top.requiredString("apiVersion"), version != apiVersion {
+            ctx.error(
+                "spec.api-version", "unsupported apiVersion '\(version)'", at: top.value("apiVersion"),
+                notes: ["this llmdash reads apiVersion \(apiVersion)"])
+        }
+        guard let kindNode = top.required("kind"), let kind = ctx.choice(kindNode, what: "kind", from: kinds) else {
+            return nil
+        }
+        switch kind {
+        default:
+            return readDashboard(top, ctx).map(SpecDocument.dashboard)
+        }
+    }
+
+    // MARK: Dashboard
+
+    static func readDashboard(_ top: MappingReader, _ ctx: ReadContext) -> DashboardSpec? {
+        guard let metaNode = top.required("metadata"),
+            let meta = MappingReader(metaNode, ctx, what: "metadata")
+        else { return nil }
+        meta.allow(["uid", "title", "folder", "tags", "description"])
+        let uid = meta.requiredString("uid") ?? ""
+        let title = meta.requiredString("title") ?? ""
+        var dashboard = DashboardSpec(uid: uid, title: title)
+        dashboard.location = meta.location("uid") ?? ctx.location(top.node)
+        dashboard.folder = meta.string("folder") ?? ""
+        dashboard.tags = meta.strings("tags") ?? []
+        dashboard.description = meta.string("description")
+
+        guard let specNode = top.required("spec"), let spec = MappingReader(specNode, ctx, what: "spec") else {
+            return dashboard
+        }
+        spec.allow([
+            "datasource", "time", "refresh", "timezone", "weekStart", "graphTooltip", "editable", "liveNow",
+            "refreshIntervals", "variables", "annotations", "links", "panels", "rows",
+        ])
+        dashboard.datasource = spec.string("datasource")
+        if let timeNode = spec.value("time"), let time = MappingReader(timeNode, ctx, what: "time") {
+            time.allow(["from", "to"])
+            dashboard.time = TimeRange(from: time.string("from") ?? "now-6h", to: time.string("to") ?? "now")
+        }
+        if spec.has("refresh") { dashboard.refresh = spec.string("refresh") ?? "" }
+        dashboard.timezone = spec.string("timezone") ?? dashboard.timezone
+        dashboard.weekStart = spec.choice("weekStart", ["monday", "saturday", "sunday"])
+        dashboard.graphTooltip = spec.choice("graphTooltip", as: GraphTooltip.self) ?? dashboard.graphTooltip
+        dashboard.editable = spec.bool("editable") ?? dashboard.editable
+        dashboard.liveNow = spec.bool("liveNow") ?? false
+        dashboard.refreshIntervals = spec.strings("refreshIntervals")
+        for item in spec.list("variables") ?? [] {
+            if let variable = readVariable(item, ctx) { dashboard.variables.append(variable) }
+        }
+        for item in spec.list("annotations") ?? [] {
+            if let annotation = readAnnotation(item, ctx) { dashboard.annotations.append(annotation) }
+        }
+        for item in spec.list("links") ?? [] {
+            if let link = readLink(item, ctx, dashboardLink: true) { dashboard.links.append(link) }
+        }
+        for item in spec.list("panels") ?? [] {
+            if let panel = readPanel(item, ctx) { dashboard.panels.append(panel) }
+        }
+        for item in spec.list("rows") ?? [] {
+            if let row = readRow(item, ctx) { dashboard.rows.append(row) }
+        }
+        return dashboard
+    }
+
+    static func readRow(_ node: Node, _ ctx: ReadContext) -> RowSpec? {
+        guard let map = MappingReader(node, ctx, what: "a row") else { return nil }
+        map.allow(["title", "key", "id", "collapsed", "repeat", "panels"])
+        var row = RowSpec(title: map.requiredString("title") ?? "", collapsed: map.bool("collapsed") ?? false)
+        row.key = map.string("key")
+        row.id = map.int("id")
+        row.repeatVariable = map.string("repeat")
+        row.location = map.location("title") ?? ctx.location(node)
+        for item in map.list("panels") ?? [] {
+            if let panel = readPanel(item, ctx) { row.panels.append(panel) }
+        }
+        return row
+    }
+
+    // MARK: Variables
+
+    static func singleKey(_ node: Node, _ ctx: ReadContext, what: String, kinds: [String]) -> (String, Node)? {
+        guard case .mapping(let mapping) = node, mapping.count == 1, let (keyNode, body) = mapping.first else {
+            ctx.error(
+                "spec.type", "\(what) must be a mapping with one key naming its kind",
+                at: node, notes: ["kinds: " + kinds.joined(separator: ", ")])
+            return nil
+        }
+        guard let kind = ctx.choice(keyNode, what: "\(what) kind", from: kinds) else { return nil }
+        return (kind, body)
+    }
+
+    static func readVariable(_ node: Node, _ ctx: ReadContext) -> VariableSpec? {
+        let kinds = VariableSpec.Kind.allCases.map(\.rawValue)
+        guard let (kindName, body) = singleKey(node, ctx, what: "a variable", kinds: kinds),
+            let kind = VariableSpec.Kind(rawValue: kindName),
+            let map = MappingReader(body, ctx, what: "a \(kindName) variable")
+        else { return nil }
+        let common = ["name", "label", "description", "hide"]
+        let specific: [String] =
+            switch kind {
+            case .datasource: ["query", "regex", "current"]
+            case .query:
+                ["query", "datasource", "multi", "includeAll", "allValue", "refresh", "sort", "regex", "current"]
+            case .custom: ["values", "current", "multi", "includeAll", "allValue"]
+            case .interval: ["values", "current", "auto"]
+            case .constant, .textbox: ["value"]
+            }
+        map.allow(common + specific)
+        var variable = VariableSpec(kind: kind, name: map.requiredString("name") ?? "")
+        variable.location = map.location("name") ?? ctx.location(node)
+        variable.label = map.string("label")
+        variable.description = map.string("description")
+        variable.hide = map.choice("hide", as: VariableSpec.Hide.self) ?? variable.hide
+        variable.current = map.string("current")
+        switch kind {
+        case .datasource:
+            variable.query = map.string("query") ?? "prometheus"
+            variable.regex = map.string("regex")
+        case .query:
+            variable.query = map.requiredString("query") ?? ""
+            variable.querySource = map.source("query")
+            variable.datasource = map.string("datasource")
+            variable.multi = map.bool("multi") ?? false
+            variable.includeAll = map.bool("includeAll") ?? false
+            variable.allValue = map.string("allValue")
+            variable.refresh = map.choice("refresh", as: VariableSpec.Refresh.self) ?? .time
+            variable.sort = map.choice("sort", as: VariableSpec.Sort.self) ?? .alpha
+            variable.regex = map.string("regex")
+        case .custom:
+            variable.values = map.required("values").flatMap { ctx.strings($0, what: "'values'") } ?? []
+            variable.multi = map.bool("multi") ?? false
+            variable.includeAll = map.bool("includeAll") ?? false
+            variable.allValue = map.string("allValue")
+        case .interval:
+            variable.values = map.required("values").flatMap { ctx.strings($0, what: "'values'") } ?? []
+            variable.auto = map.bool("auto") ?? false
+        case .constant:
+            variable.query = map.requiredString("value") ?? ""
+        case .textbox:
+            variable.query = map.string("value") ?? ""
+        }
+        return variable
+    }
+
+    // MARK: Annotations and links
+
+    static func readAnnotation(_ node: Node, _ ctx: ReadContext) -> AnnotationSpec? {
+        guard let map = MappingReader(node, ctx, what: "an annotation") else { return nil }
+        map.allow([
+            "name", "expr", "datasource", "iconColor", "enable", "hide", "step", "titleFormat", "textFormat",
+            "tagKeys", "useValueForTime",
+        ])
+        var annotation = AnnotationSpec(name: map.requiredString("name") ?? "", expr: map.requiredString("expr") ?? "")
+        annotation.location = map.location("name") ?? ctx.location(node)
+        annotation.exprSource = map.source("expr")
+        annotation.datasource = map.string("datasource")
+        annotation.iconColor = map.string("iconColor") ?? annotation.iconColor
+        annotation.enable = map.bool("enable") ?? true
+        annotation.hide = map.bool("hide") ?? false
+        annotation.step = map.string("step")
+        annotation.titleFormat = map.string("titleFormat")
+        annotation.textFormat = map.string("textFormat")
+        annotation.tagKeys = map.strings("tagKeys") ?? []
+        annotation.useValueForTime = map.bool("useValueForTime") ?? false
+        return annotation
+    }
+
+    static func readLink(_ node: Node, _ ctx: ReadContext, dashboardLink: Bool) -> LinkSpec? {
+        guard let map = MappingReader(node, ctx, what: "a link") else { return nil }
+        var keys = ["title", "url", "tooltip", "icon", "targetBlank", "includeVars", "keepTime"]
+        if dashboardLink { keys += ["tags", "asDropdown"] }
+        map.allow(keys)
+        var link = LinkSpec(title: map.requiredString("title") ?? "")
+        link.location = map.location("title") ?? ctx.location(node)
+        link.url = map.string("url")
+        link.tags = map.strings("tags") ?? []
+        if link.url == nil, link.tags.isEmpty {
+            ctx.error(
+                "spec.missing-key", dashboardLink ? "a link needs 'url' or 'tags'" : "a link needs 'url'", at: node)
+        }
+        if link.url != nil, !link.tags.isEmpty {
+            ctx.error("spec.conflict", "a link takes either 'url' or 'tags', not both", at: map.keyNode("tags"))
+        }
+        link.tooltip = map.string("tooltip") ?? ""
+        link.icon = map.choice("icon", ["external link", "dashboard", "question", "info", "bolt", "doc", "cloud"])
+        link.asDropdown = map.bool("asDropdown") ?? false
+        link.targetBlank = map.bool("targetBlank") ?? false
+        link.includeVars = map.bool("includeVars") ?? false
+        link.keepTime = map.bool("keepTime") ?? false
+        return link
+    }
+
+    // MARK: Panels
+
+    static let commonPanelKeys = [
+        "key", "id", "title", "description", "width", "height", "newLine", "datasource", "queries", "transformations",
+        "interval", "maxDataPoints", "timeFrom", "timeShift", "hideTimeOverride", "transparent", "repeat",
+        "repeatDirection", "maxPerRow", "links",
+    ]
+    static let fieldKeys = [
+        "unit", "decimals", "min", "max", "displayName", "noValue", "color", "thresholds", "thresholdsMode",
+        "mappings", "overrides", "dataLinks",
+    ]
+
+    static func readPanel(_ node: Node, _ ctx: ReadContext) -> PanelSpec? {
+        let kinds = PanelType.allCases.map(\.rawValue)
+        guard let (kindName, body) = singleKey(node, ctx, what: "a panel", kinds: kinds),
+            let type = PanelType(rawValue: kindName),
+            let map = MappingReader(body, ctx, what: "a \(kindName) panel")
+        else { return nil }
+        let optionKeys = PanelOptions.keys(for: type)
+        var allowed = commonPanelKeys + fieldKeys + optionKeys
+        if type == .text { allowed.removeAll { $0 == "queries" } }
+        map.allow(allowed)
+
+        var panel = PanelSpec(type: type, title: map.requiredString("title") ?? "")
+        panel.location = map.location("title") ?? ctx.location(node)
+        panel.key = map.string("key")
+        panel.id = map.int("id")
+        panel.description = map.string("description")
+        panel.width = map.int("width")
+        panel.height = map.int("height")
+        panel.newLine = map.bool("newLine") ?? false
+        panel.datasource = map.string("datasource")
+        for item in map.list("queries") ?? [] {
+            if let query = readQuery(item, ctx) { panel.queries.append(query) }
+        }
+        for item in map.list("transformations") ?? [] {
+            guard let t = MappingReader(item, ctx, what: "a transformation") else { continue }
+            t.allow(["id", "options"])
+            let options = t.value("options").flatMap { ctx.json($0) } ?? .object([:])
+            panel.transformations.append(TransformationSpec(id: t.requiredString("id") ?? "", options: options))
+        }
+        panel.interval = map.string("interval")
+        panel.maxDataPoints = map.int("maxDataPoints")
+        panel.timeFrom = map.string("timeFrom")
+        panel.timeShift = map.string("timeShift")
+        panel.hideTimeOverride = map.bool("hideTimeOverride")
+        panel.transparent = map.bool("transparent")
+        panel.repeatVariable = map.string("repeat")
+        panel.repeatDirection = choice(map, "repeatDirection")
+        panel.maxPerRow = map.int("maxPerRow")
+        for item in map.list("links") ?? [] {
+            if let link = readLink(item, ctx, dashboardLink: false) { panel.links.append(link) }
+        }
+        panel.field = readFieldOptions(map, ctx)
+        for item in map.list("overrides") ?? [] {
+            if let override = readOverride(item, ctx) { panel.overrides.append(override) }
+        }
+        panel.options = readOptions(map, ctx, type: type)
+        if type == .text, panel.options.content == nil {
+            ctx.error("spec.missing-key", "a text panel needs 'content'", at: map.keyNode("title") ?? body)
+        }
+        if type != .text, panel.queries.isEmpty, map.has("queries") == false {
+            ctx.error("spec.missing-key", "a \(kindName) panel needs 'queries'", at: map.keyNode("title") ?? body)
+        }
+        return panel
+    }
+
+    static func choice(_ map: MappingReader, _ key: String) -> String? {
+        map.choice(key, OptionVocabulary.choices[key] ?? [])
+    }
+
+    static func readQuery(_ node: Node, _ ctx: ReadContext) -> QuerySpec? {
+        if case .scalar = node {
+            guard let expr = ctx.string(node, what: "a query") else { return nil }
+            var query = QuerySpec(expr)
+            query.location = ctx.location(node)
+            query.exprSource = ctx.source(of: node)
+            return query
+        }
+        guard let map = MappingReader(node, ctx, what: "a query") else { return nil }
+        map.allow(["expr", "legend", "refId", "instant", "format", "interval", "exemplar", "hide", "datasource"])
+        var query = QuerySpec(map.requiredString("expr") ?? "", legend: map.string("legend"))
+        query.location = map.location("expr") ?? ctx.location(node)
+        query.exprSource = map.source("expr")
+        query.refId = map.string("refId")
+        query.instant = map.bool("instant")
+        query.format = map.choice("format", as: QuerySpec.Format.self)
+        query.interval = map.string("interval")
+        query.exemplar = map.bool("exemplar")
+        query.hide = map.bool("hide")
+        query.datasource = map.string("datasource")
+        return query
+    }
+
+    // MARK: Field options
+
+    static func readFieldOptions(_ map: MappingReader, _ ctx: ReadContext) -> FieldOptions {
+        var field = FieldOptions()
+        field.unit = map.string("unit")
+        field.unitLocation = map.location("unit")
+        field.decimals = map.int("decimals")
+        field.min = map.double("min")
+        field.max = map.double("max")
+        field.displayName = map.string("displayName")
+        field.noValue = map.string("noValue")
+        if let colorNode = map.value("color") { field.color = readColor(colorNode, ctx) }
+        if let node = map.value("thresholds") {
+            field.thresholds = readThresholds(node, ctx)
+            field.thresholdsLocation = ctx.location(node)
+        }
+        field.thresholdsMode = map.choice("thresholdsMode", as: ThresholdsMode.self) ?? .absolute
+        for item in map.list("mappings") ?? [] {
+            if let mapping = readMapping(item, ctx) { field.mappings.append(mapping) }
+        }
+        for item in map.list("dataLinks") ?? [] {
+            if let link = readLink(item, ctx, dashboardLink: false) { field.links.append(link) }
+        }
+        return field
+    }
+
+    /// `color: palette-classic`, `color: {fixed: orange}`, or `color: {mode: …, fixedColor: …, seriesBy: …}`.
+    static func readColor(_ node: Node, _ ctx: ReadContext) -> ColorSpec? {
+        if case .scalar = node {
+            return ctx.choice(node, what: "color mode", from: ColorSpec.modes).map { ColorSpec(mode: $0) }
+        }
+        guard let map = MappingReader(node, ctx, what: "color") else { return nil }
+        map.allow(["mode", "fixed", "fixedColor", "seriesBy"])
+        if let fixed = map.string("fixed") { return .fixed(fixed) }
+        let mode = map.choice("mode", ColorSpec.modes) ?? "palette-classic"
+        return ColorSpec(
+            mode: mode, fixedColor: map.string("fixedColor"), seriesBy: map.choice("seriesBy", ["min", "max", "last"]))
+    }
+
+    /// A list whose first step is a bare colour (the base), then `{orange: 0.5}` or `{color: orange, value: 0.5}`.
+    static func readThresholds(_ node: Node, _ ctx: ReadContext) -> [ThresholdStep]? {
+        guard let items = ctx.list(node, what: "'thresholds'") else { return nil }
+        var steps: [ThresholdStep] = []
+        for (i, item) in items.enumerated() {
+            switch item {
+            case .scalar:
+                guard let color = ctx.string(item, what: "a threshold colour") else { continue }
+                if i > 0 {
+                    ctx.error(
+                        "spec.thresholds", "only the first threshold step may omit its value", at: item,
+                        notes: ["write {\(color): <value>}"])
+                }
+                steps.append(ThresholdStep(color))
+            case .mapping(let m):
+                if m.count == 1, let (k, v) = m.first, case .scalar(let ks) = k, ks.string != "color",
+                    ks.string != "value"
+                {
+                    let value = ctx.isNullNode(v) ? nil : ctx.double(v, what: "the value of threshold '\(ks.string)'")
+                    steps.append(ThresholdStep(ks.string, value))
+                } else if let map = MappingReader(item, ctx, what: "a threshold step") {
+                    map.allow(["color", "value"])
+                    steps.append(ThresholdStep(map.requiredString("color") ?? "", map.double("value")))
+                }
+            default:
+                ctx.error("spec.type", "a threshold step must be a colour or a mapping", at: item)
+            }
+        }
+        if let first = steps.first, first.value != nil {
+            ctx.error(
+                "spec.thresholds", "the first threshold step is the base and takes no value", at: items.first,
+                notes: ["start the list with a bare colour, e.g. 'green'"])
+        }
+        return steps
+    }
+
+    static func readMappingResult(_ map: MappingReader) -> MappingResult {
+        MappingResult(text: map.string("text"), color: map.string("color"), index: map.int("index"))
+    }
+
+    static func readMapping(_ node: Node, _ ctx: ReadContext) -> ValueMappingSpec? {
+        guard let (kind, body) = singleKey(node, ctx, what: "a value mapping", kinds: ["value", "range", "regex", "special"])
+        else { return nil }
+        guard let map = MappingReader(body, ctx, what: "a \(kind) mapping") else { return nil }
+        switch kind {
+        case "value":
+            var values: [String: MappingResult] = [:]
+            for entry in map.entries {
+                guard let result = MappingReader(entry.value, ctx, what: "the mapping of '\(entry.key)'") else {
+                    continue
+                }
+                result.allow(["text", "color", "index"])
+                values[entry.key] = readMappingResult(result)
+            }
+            return .value(values)
+        case "range":
+            map.allow(["from", "to", "text", "color", "index"])
+            return .range(from: map.double("from"), to: map.double("to"), readMappingResult(map))
+        case "regex":
+            map.allow(["pattern", "text", "color", "index"])
+            return .regex(pattern: map.requiredString("pattern") ?? "", readMappingResult(map))
+        default:
+            map.allow(["match", "text", "color", "index"])
+            let match = map.required("match").flatMap {
+                ctx.choice($0, what: "'match'", from: ValueMappingSpec.SpecialMatch.allCases.map(\.rawValue))
+            }
+            return .special(match: ValueMappingSpec.SpecialMatch(rawValue: match ?? "null") ?? .null, readMappingResult(map))
+        }
+    }
+
+    static let overrideShorthands = [
+        "color", "unit", "decimals", "displayName", "min", "max", "lineWidth", "fillOpacity", "lineStyle",
+        "axisPlacement", "cellType", "hidden", "thresholds",
+    ]
+
+    static func readOverride(_ node: Node, _ ctx: ReadContext) -> OverrideSpec? {
+        guard let map = MappingReader(node, ctx, what: "an override") else { return nil }
+        map.allow(["match", "set"])
+        guard let matchNode = map.required("match"),
+            let (kind, value) = singleKey(
+                matchNode, ctx, what: "an override matcher", kinds: ["byName", "byRegexp", "byFrameRefID", "byType", "byNames"])
+        else { return nil }
+        let matcher: OverrideSpec.Matcher
+        switch kind {
+        case "byNames": matcher = .byNames(ctx.strings(value, what: "'byNames'") ?? [])
+        case "byRegexp": matcher = .byRegexp(ctx.string(value, what: "'byRegexp'") ?? "")
+        case "byFrameRefID": matcher = .byFrameRefID(ctx.string(value, what: "'byFrameRefID'") ?? "")
+        case "byType": matcher = .byType(ctx.string(value, what: "'byType'") ?? "")
+        default: matcher = .byName(ctx.string(value, what: "'byName'") ?? "")
+        }
+        guard let setNode = map.required("set"), let set = MappingReader(setNode, ctx, what: "an override's 'set'")
+        else { return nil }
+        var properties: [OverrideProperty] = []
+        for entry in set.entries {
+            let v = entry.value
+            let name = "'\(entry.key)'"
+            switch entry.key {
+            case "color": if let c = ctx.string(v, what: name) { properties.append(.color(c)) }
+            case "unit": if let u = ctx.string(v, what: name) { properties.append(.unit(u)) }
+            case "decimals": if let n = ctx.int(v, what: name) { properties.append(.decimals(n)) }
+            case "displayName": if let s = ctx.string(v, what: name) { properties.append(.displayName(s)) }
+            case "min": if let d = ctx.double(v, what: name) { properties.append(.min(d)) }
+            case "max": if let d = ctx.double(v, what: name) { properties.append(.max(d)) }
+            case "lineWidth": if let n = ctx.int(v, what: name) { properties.append(.lineWidth(n)) }
+            case "fillOpacity": if let n = ctx.int(v, what: name) { properties.append(.fillOpacity(n)) }
+            case "lineStyle":
+                if let s = ctx.choice(v, what: name, from: LineStyle.allCases.map(\.rawValue)),
+                    let style = LineStyle(rawValue: s)
+                {
+                    properties.append(.lineStyle(style))
+                }
+            case "axisPlacement":
+                if let s = ctx.choice(v, what: name, from: OptionVocabulary.choices["axisPlacement"]!) {
+                    properties.append(.axisPlacement(s))
+                }
+            case "cellType":
+                if let s = ctx.choice(v, what: name, from: OptionVocabulary.choices["cellType"]!) {
+                    properties.append(.cellType(s))
+                }
+            case "hidden": if let b = ctx.bool(v, what: name) { properties.append(.hidden(b)) }
+            case "thresholds":
+                if let steps = readThresholds(v, ctx) { properties.append(.thresholds(steps)) }
+            default:
+                if entry.key.contains(".") {
+                    if let json = ctx.json(v) { properties.append(OverrideProperty(id: entry.key, value: json)) }
+                } else {
+                    var notes = ["a dotted property id (e.g. custom.lineWidth) sets any Grafana property"]
+                    if let guess = Suggestions.closest(to: entry.key, in: overrideShorthands) {
+                        notes.insert("did you mean '\(guess)'?", at: 0)
+                    }
+                    ctx.error(
+                        "spec.unknown-key", "unknown override property '\(entry.key)'", at: entry.keyNode, notes: notes)
+                }
+            }
+        }
+        var override = OverrideSpec(matcher, properties)
+        override.location = ctx.location(node)
+        return override
+    }
+
+    // MARK: Per-type options
+
+    static func reducers(_ node: Node, _ ctx: ReadContext, what: String) -> [String]? {
+        guard let names = ctx.strings(node, what: what) else { return nil }
+        for name in names where !OptionVocabulary.reducers.contains(name) {
+            var notes: [String] = []
+            if let guess = Suggestions.closest(to: name, in: OptionVocabulary.reducers) {
+                notes.append("did you mean '\(guess)'?")
+            }
+            ctx.error("spec.invalid-value", "unknown reducer '\(name)' in \(what)", at: node, notes: notes)
+        }
+        return names
+    }
+
+    static func readOptions(_ map: MappingReader, _ ctx: ReadContext, type: PanelType) -> PanelOptions {
+        var o = PanelOptions()
+        if let node = map.value("legend") {
+            if case .scalar = node {
+                if let mode = ctx.choice(node, what: "'legend'", from: OptionVocabulary.choices["legend.mode"]!) {
+                    o.legend = LegendOptions(mode: mode)
+                }
+            } else if let legend = MappingReader(node, ctx, what: "legend") {
+                legend.allow(["mode", "placement", "calcs"])
+                o.legend = LegendOptions(
+                    mode: legend.choice("mode", OptionVocabulary.choices["legend.mode"]!) ?? "list",
+                    placement: legend.choice("placement", OptionVocabulary.choices["legend.placement"]!) ?? "bottom",
+                    calcs: legend.value("calcs").flatMap { reducers($0, ctx, what: "legend calcs") } ?? [])
+            }
+        }
+        if let node = map.value("tooltip") {
+            if case .scalar = node {
+                if let mode = ctx.choice(node, what: "'tooltip'", from: OptionVocabulary.choices["tooltip.mode"]!) {
+                    o.tooltip = TooltipOptions(mode: mode)
+                }
+            } else if let tooltip = MappingReader(node, ctx, what: "tooltip") {
+                tooltip.allow(["mode", "sort"])
+                o.tooltip = TooltipOptions(
+                    mode: tooltip.choice("mode", OptionVocabulary.choices["tooltip.mode"]!) ?? "multi",
+                    sort: tooltip.choice("sort", OptionVocabulary.choices["tooltip.sort"]!) ?? "desc")
+            }
+        }
+        o.calcs = map.value("calcs").flatMap { reducers($0, ctx, what: "'calcs'") }
+        o.fields = map.string("fields")
+        o.allValues = map.bool("allValues")
+        o.limit = map.int("limit")
+        o.orientation = choice(map, "orientation")
+        o.drawStyle = choice(map, "drawStyle")
+        o.lineWidth = map.int("lineWidth")
+        o.fillOpacity = map.int("fillOpacity")
+        o.gradientMode = choice(map, "gradientMode")
+        o.lineInterpolation = choice(map, "lineInterpolation")
+        o.showPoints = choice(map, "showPoints")
+        o.pointSize = map.int("pointSize")
+        o.spanNulls = map.bool("spanNulls")
+        o.stacking = choice(map, "stacking")
+        o.axisLabel = map.string("axisLabel")
+        o.axisPlacement = choice(map, "axisPlacement")
+        o.axisSoftMin = map.double("axisSoftMin")
+        o.axisSoftMax = map.double("axisSoftMax")
+        o.logScale = map.value("logScale").flatMap { ctx.choice($0, what: "'logScale'", from: ["2", "10"]) }.flatMap {
+            Int($0)
+        }
+        o.thresholdsStyle = choice(map, "thresholdsStyle")
+        o.colorMode = choice(map, "colorMode")
+        o.graphMode = choice(map, "graphMode")
+        o.textMode = choice(map, "textMode")
+        o.justifyMode = choice(map, "justifyMode")
+        o.wideLayout = map.bool("wideLayout")
+        o.showPercentChange = map.bool("showPercentChange")
+        o.showThresholdMarkers = map.bool("showThresholdMarkers")
+        o.showThresholdLabels = map.bool("showThresholdLabels")
+        o.displayMode = choice(map, "displayMode")
+        o.valueMode = choice(map, "valueMode")
+        o.namePlacement = choice(map, "namePlacement")
+        o.showUnfilled = map.bool("showUnfilled")
+        o.showHeader = map.bool("showHeader")
+        o.cellHeight = choice(map, "cellHeight")
+        o.cellType = choice(map, "cellType")
+        o.align = choice(map, "align")
+        if let items = map.list("sortBy") {
+            o.sortBy = items.compactMap { item in
+                guard let s = MappingReader(item, ctx, what: "a sortBy entry") else { return nil }
+                s.allow(["field", "desc"])
+                return TableSort(s.requiredString("field") ?? "", descending: s.bool("desc") ?? true)
+            }
+        }
+        o.footer = map.value("footer").flatMap { reducers($0, ctx, what: "'footer'") }
+        o.calculate = map.bool("calculate")
+        o.colorScheme = choice(map, "colorScheme")
+        o.colorScale = choice(map, "colorScale")
+        o.colorExponent = map.double("colorExponent")
+        o.colorSteps = map.int("colorSteps")
+        o.cellGap = map.int("cellGap")
+        o.rowsLayout = choice(map, "rowsLayout")
+        o.yAxisUnit = map.string("yAxisUnit")
+        o.yHistogram = map.bool("yHistogram")
+        o.showLegend = map.bool("showLegend")
+        o.exemplarColor = map.string("exemplarColor")
+        o.showValue = choice(map, "showValue")
+        o.rowHeight = map.double("rowHeight")
+        o.mergeValues = map.bool("mergeValues")
+        o.alignValue = choice(map, "alignValue")
+        o.mode = choice(map, "mode")
+        o.content = map.string("content")
+        o.codeLanguage = map.string("codeLanguage")
+        return o
+    }
+}

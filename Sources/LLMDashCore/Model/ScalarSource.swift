@@ -1,0 +1,15 @@
+/// Where a string value came from in a YAML file, so positions inside it (e.g. in a PromQL query) map back.
+public struct ScalarSource: Sendable, Hashable {
+    public enum Style: String, Sendable, Hashable {
+        case plain, singleQuoted, doubleQuoted, literal, folded
+    }
+
+    /// Location of the scalar's first character (the quote or the `|`/`>` indicator included).
+    public var start: SourceLocation
+    public var style: Style
+
+    public init(start: SourceLocation, style: Style) {
+        self.start = start
+        self.style = style
+    }
+}

@@ -1,0 +1,267 @@
+import Foundation
+
+/// Layout, stable identity and the structural checks a dashboard must pass before emission.
+public enum Resolver {
+    public static func resolve(_ spec: DashboardSpec) -> (ResolvedDashboard, [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
+        checkDashboard(spec, &diagnostics)
+        let datasourceUID =
+            spec.datasource
+            ?? spec.variables.first(where: { $0.kind == .datasource }).map { "${\($0.name)}" } ?? "prometheus"
+
+        var identities = IdentityTable()
+        var layout = FlowLayout()
+        var panels: [ResolvedPanel] = []
+        for panel in spec.panels {
+            if let resolved = place(panel, rowKey: nil, &layout, &identities, &diagnostics) {
+                panels.append(resolved)
+            }
+        }
+        layout.finishLine()
+        var rows: [ResolvedRow] = []
+        for row in spec.rows {
+            let key = "row:" + (row.key ?? Slug.make(row.title))
+            let id = identities.claim(key: key, explicit: row.id, location: row.location, &diagnostics)
+            let grid = layout.rowHeader()
+            var children: [ResolvedPanel] = []
+            for panel in row.panels {
+                if let resolved = place(panel, rowKey: row.key ?? Slug.make(row.title), &layout, &identities, &diagnostics) {
+                    children.append(resolved)
+                }
+            }
+            layout.finishLine()
+            rows.append(ResolvedRow(spec: row, key: key, id: id, grid: grid, panels: children))
+        }
+        let resolved = ResolvedDashboard(spec: spec, panels: panels, rows: rows, datasourceUID: datasourceUID)
+        return (resolved, diagnostics)
+    }
+
+    private static func place(
+        _ panel: PanelSpec, rowKey: String?, _ layout: inout FlowLayout, _ identities: inout IdentityTable,
+        _ diagnostics: inout [Diagnostic]
+    ) -> ResolvedPanel? {
+        let key = panel.key ?? [rowKey, Slug.make(panel.title)].compactMap { $0 }.joined(separator: "/")
+        let id = identities.claim(key: key, explicit: panel.id, location: panel.location, &diagnostics)
+        let size = panel.type.defaultSize
+        let width = panel.width ?? size.width
+        let height = panel.height ?? size.height
+        if !(1...24).contains(width) {
+            diagnostics.append(
+                .error("spec.width", "panel width \(width) is outside 1…24 columns", at: panel.location))
+        }
+        if !(1...500).contains(height) {
+            diagnostics.append(.error("spec.height", "panel height \(height) is outside 1…500", at: panel.location))
+        }
+        checkPanel(panel, &diagnostics)
+        let grid = layout.place(width: min(max(width, 1), 24), height: max(height, 1), newLine: panel.newLine)
+        return ResolvedPanel(spec: panel, key: key, id: id, grid: grid)
+    }
+
+    static func checkDashboard(_ spec: DashboardSpec, _ diagnostics: inout [Diagnostic]) {
+        if spec.uid.isEmpty {
+            diagnostics.append(.error("spec.uid", "dashboard uid is empty", at: spec.location))
+        } else if !spec.uid.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+            diagnostics.append(
+                .error(
+                    "spec.uid", "dashboard uid '\(spec.uid)' may hold only letters, digits, '-' and '_'",
+                    at: spec.location, notes: ["Grafana rejects other characters, and the uid names the output file"]))
+        } else if spec.uid.count > 40 {
+            diagnostics.append(
+                .error("spec.uid", "dashboard uid '\(spec.uid)' is longer than Grafana's 40 characters", at: spec.location))
+        }
+        if spec.title.trimmingCharacters(in: .whitespaces).isEmpty {
+            diagnostics.append(.error("spec.title", "dashboard title is empty", at: spec.location))
+        }
+        if let problem = FolderName.problem(spec.folder) {
+            diagnostics.append(.error("spec.folder", "folder '\(spec.folder)' \(problem)", at: spec.location))
+        }
+        var seen: [String: SourceLocation?] = [:]
+        for variable in spec.variables {
+            if !VariableName.isValid(variable.name) {
+                diagnostics.append(
+                    .error(
+                        "spec.variable-name",
+                        "variable name '\(variable.name)' must start with a letter or '_' and hold only letters, digits and '_'",
+                        at: variable.location))
+            } else if variable.name.hasPrefix("__") {
+                diagnostics.append(
+                    .error("spec.variable-name", "variable names starting with '__' are Grafana's own", at: variable.location))
+            }
+            if let first = seen[variable.name] {
+                diagnostics.append(
+                    .error(
+                        "spec.duplicate-variable", "variable '\(variable.name)' is defined twice", at: variable.location,
+                        notes: first.map { ["first defined at \($0)"] } ?? []))
+            } else {
+                seen[variable.name] = variable.location
+            }
+            if (variable.kind == .custom || variable.kind == .interval) && variable.values.isEmpty {
+                diagnostics.append(
+                    .error("spec.variable-values", "variable '\(variable.name)' has no values", at: variable.location))
+            }
+            if let current = variable.current, variable.kind == .custom || variable.kind == .interval,
+                !variable.values.contains(current), !(variable.includeAll && current == "All")
+            {
+                diagnostics.append(
+                    .error(
+                        "spec.variable-current", "current value '\(current)' is not one of the variable's values",
+                        at: variable.location, notes: ["values: " + variable.values.joined(separator: ", ")]))
+            }
+        }
+    }
+
+    static func checkPanel(_ panel: PanelSpec, _ diagnostics: inout [Diagnostic]) {
+        var refIds: Set<String> = []
+        for (i, query) in panel.queries.enumerated() {
+            let refId = query.refId ?? RefID.make(i)
+            if !refIds.insert(refId).inserted {
+                diagnostics.append(
+                    .error(
+                        "spec.duplicate-refid", "refId '\(refId)' is used twice in panel '\(panel.title)'",
+                        at: query.location ?? panel.location))
+            }
+            if query.expr.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                diagnostics.append(.error("spec.empty-query", "query is empty", at: query.location ?? panel.location))
+            }
+        }
+        if let steps = panel.field.thresholds {
+            let values = steps.compactMap(\.value)
+            if values != values.sorted() {
+                diagnostics.append(
+                    .warning(
+                        "lint.thresholds-order", "threshold values are not in ascending order: "
+                            + values.map(JSONWriter.formatDouble).joined(separator: ", "),
+                        at: panel.field.thresholdsLocation ?? panel.location))
+            }
+        }
+        if let min = panel.field.min, let max = panel.field.max, min >= max {
+            diagnostics.append(
+                .error("spec.min-max", "min (\(JSONWriter.formatDouble(min))) is not below max (\(JSONWriter.formatDouble(max)))",
+                    at: panel.location))
+        }
+    }
+}
+
+/// Query reference ids in Grafana's order: A…Z, then AA, AB, ….
+enum RefID {
+    static func make(_ index: Int) -> String {
+        var n = index
+        var out = ""
+        repeat {
+            out = String(UnicodeScalar(UInt8(65 + n % 26))) + out
+            n = n / 26 - 1
+        } while n >= 0
+        return out
+    }
+}
+
+enum VariableName {
+    static func isValid(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic)
+        else { return false }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+    }
+}
+
+/// Folder names become directories under the output folder; none may climb out of it.
+public enum FolderName {
+    public static func problem(_ folder: String) -> String? {
+        if folder.isEmpty { return nil }
+        if folder == "." || folder == ".." { return "is not a folder name" }
+        if folder.hasPrefix(".") { return "may not start with '.'" }
+        if folder.contains("/") || folder.contains("\\") { return "may not contain '/' or '\\' (Grafana folders from files do not nest)" }
+        if folder.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            return "may not contain control characters"
+        }
+        if folder.utf8.count > 200 { return "is too long" }
+        if folder != folder.trimmingCharacters(in: .whitespaces) { return "may not start or end with spaces" }
+        return nil
+    }
+}
+
+/// Lower-case, dash-separated identifiers derived from titles.
+public enum Slug {
+    public static func make(_ text: String) -> String {
+        var out = ""
+        var dash = false
+        for scalar in text.lowercased().unicodeScalars {
+            if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+                if dash, !out.isEmpty { out += "-" }
+                out.unicodeScalars.append(scalar)
+                dash = false
+            } else if !scalar.isASCII, scalar.properties.isAlphabetic {
+                if dash, !out.isEmpty { out += "-" }
+                out.unicodeScalars.append(scalar)
+                dash = false
+            } else {
+                dash = true
+            }
+        }
+        return out.isEmpty ? "untitled" : out
+    }
+}
+
+/// Assigns ids from stable keys: FNV-1a folded to 31 bits, so an insertion never renumbers other panels.
+struct IdentityTable {
+    private var byKey: [String: SourceLocation?] = [:]
+    private var byID: [Int: String] = [:]
+
+    mutating func claim(key: String, explicit: Int?, location: SourceLocation?, _ diagnostics: inout [Diagnostic]) -> Int {
+        if let first = byKey[key] {
+            diagnostics.append(
+                .error(
+                    "spec.duplicate-key", "two panels share the key '\(key)'", at: location,
+                    notes: (first.map { ["the other is at \($0)"] } ?? []) + ["give one of them a distinct 'key' or title"]))
+        } else {
+            byKey[key] = location
+        }
+        let id = explicit ?? Self.hash(key)
+        if explicit != nil, id < 1 {
+            diagnostics.append(.error("spec.id", "panel ids must be positive", at: location))
+        }
+        if let other = byID[id], other != key {
+            diagnostics.append(
+                .error("spec.duplicate-id", "panel id \(id) of '\(key)' is already used by '\(other)'", at: location))
+        }
+        byID[id] = key
+        return id
+    }
+
+    static func hash(_ key: String) -> Int {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key.utf8 {
+            h ^= UInt64(byte)
+            h = h &* 0x0000_0100_0000_01B3
+        }
+        let folded = (h ^ (h >> 31) ^ (h >> 62)) & 0x7FFF_FFFF
+        return folded == 0 ? 1 : Int(folded)
+    }
+}
+
+/// Grafana's grid flow: left to right, wrapping at 24 columns, each row header a full-width line.
+struct FlowLayout {
+    private(set) var x = 0
+    private(set) var y = 0
+    private var lineHeight = 0
+
+    mutating func place(width: Int, height: Int, newLine: Bool) -> GridPos {
+        if x > 0, newLine || x + width > 24 { finishLine() }
+        let grid = GridPos(x: x, y: y, w: width, h: height)
+        x += width
+        lineHeight = max(lineHeight, height)
+        return grid
+    }
+
+    mutating func finishLine() {
+        y += lineHeight
+        x = 0
+        lineHeight = 0
+    }
+
+    mutating func rowHeader() -> GridPos {
+        finishLine()
+        let grid = GridPos(x: 0, y: y, w: 24, h: 1)
+        y += 1
+        return grid
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// A user's file held in memory, with fast line lookup for turning offsets and YAML marks into locations.
+public struct SourceFile: Sendable {
+    /// The path as the user named it; used verbatim in messages.
+    public let path: String
+    public let text: String
+    private let lineStarts: [Int]
+    private let bytes: [UInt8]
+
+    public init(path: String, text: String) {
+        self.path = path
+        self.text = text
+        let bytes = Array(text.utf8)
+        var starts = [0]
+        for (i, b) in bytes.enumerated() where b == UInt8(ascii: "\n") { starts.append(i + 1) }
+        self.lineStarts = starts
+        self.bytes = bytes
+    }
+
+    /// Reads a file and checks that it is UTF-8 text.
+    public static func read(path: String) -> Result<SourceFile, Diagnostic> {
+        let url = URL(fileURLWithPath: path)
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            return .failure(.error("io.read", "cannot read file: \(error.localizedDescription)", at: nil, notes: [path]))
+        }
+        return decode(path: path, data: data)
+    }
+
+    public static func decode(path: String, data: Data) -> Result<SourceFile, Diagnostic> {
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        if let text = String(validating: bytes, as: UTF8.self) {
+            return .success(SourceFile(path: path, text: text))
+        }
+        // Point at the first byte that does not decode.
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var offset = 0
+        loop: while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): offset += UTF8.width(scalar)
+            case .emptyInput, .error: break loop
+            }
+        }
+        let valid = SourceFile(path: path, text: String(decoding: bytes[..<offset], as: UTF8.self))
+        return .failure(.error("yaml.encoding", "file is not valid UTF-8 text", at: valid.location(ofByte: offset)))
+    }
+
+    public var lineCount: Int { lineStarts.count }
+
+    /// The location of a 0-based UTF-8 byte offset.
+    public func location(ofByte offset: Int) -> SourceLocation {
+        let clamped = max(0, min(offset, bytes.count))
+        var lo = 0
+        var hi = lineStarts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if lineStarts[mid] <= clamped { lo = mid } else { hi = mid - 1 }
+        }
+        return SourceLocation(file: path, line: lo + 1, column: clamped - lineStarts[lo] + 1)
+    }
+
+    /// Byte offset of a line (1-based) and a column counted in Unicode scalars (1-based), as libyaml reports.
+    public func byteOffset(line: Int, scalarColumn: Int) -> Int {
+        guard line >= 1, line <= lineStarts.count else { return bytes.count }
+        let start = lineStarts[line - 1]
+        let end = line < lineStarts.count ? lineStarts[line] : bytes.count
+        var offset = start
+        var scalars = 1
+        while offset < end, scalars < scalarColumn {
+            let b = bytes[offset]
+            let width = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4
+            offset += width
+            scalars += 1
+        }
+        return min(offset, end)
+    }
+
+    /// A location from libyaml's line and scalar-counted column.
+    public func location(line: Int, scalarColumn: Int) -> SourceLocation {
+        location(ofByte: byteOffset(line: line, scalarColumn: scalarColumn))
+    }
+
+    /// The raw UTF-8 bytes of the source, for locating text inside scalars.
+    public var utf8: [UInt8] { bytes }
+}

@@ -1,0 +1,111 @@
+import Yams
+
+/// Parses a YAML file into documents, turning every parser failure into a located diagnostic.
+public enum YAMLDocuments {
+    /// Deepest nesting of collections accepted. Real specs stay far below; the limit keeps
+    /// recursive readers (ours and the YAML composer's) clear of stack exhaustion on hostile input.
+    public static let maxDepth = 64
+
+    public static func parse(_ file: SourceFile) -> (documents: [Node], diagnostics: [Diagnostic]) {
+        if let deep = NestingScan.firstTooDeep(file.utf8, limit: maxDepth) {
+            return (
+                [],
+                [
+                    .error(
+                        "yaml.too-deep", "YAML nests deeper than \(maxDepth) levels", at: file.location(ofByte: deep))
+                ]
+            )
+        }
+        do {
+            let parser = try Parser(yaml: file.text)
+            var documents: [Node] = []
+            while let node = try parser.nextRoot() {
+                documents.append(node)
+            }
+            return (documents, [])
+        } catch let error as YamlError {
+            return ([], [diagnostic(for: error, in: file)])
+        } catch {
+            return ([], [.error("yaml.syntax", "\(error)", at: file.location(ofByte: 0))])
+        }
+    }
+
+    static func diagnostic(for error: YamlError, in file: SourceFile) -> Diagnostic {
+        switch error {
+        case .reader(let problem, let offset, _, _):
+            return .error("yaml.syntax", problem, at: file.location(ofByte: offset ?? 0))
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let text = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+            var notes: [String] = []
+            if let context, context.mark.line != mark.line || context.mark.column != mark.column {
+                notes.append("\(context.text) at \(file.location(line: context.mark.line, scalarColumn: context.mark.column))")
+            }
+            return .error(
+                "yaml.syntax", text, at: file.location(line: mark.line, scalarColumn: mark.column), notes: notes)
+        default:
+            return .error("yaml.syntax", "\(error)", at: file.location(ofByte: 0))
+        }
+    }
+}
+
+/// A linear pre-scan that bounds how deeply a YAML text can nest, before any recursive parsing.
+enum NestingScan {
+    /// The byte offset where nesting first exceeds `limit`, or nil.
+    static func firstTooDeep(_ bytes: [UInt8], limit: Int) -> Int? {
+        var flowDepth = 0
+        var indents: [Int] = []
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            // Start of a line: measure indentation and leading "- " markers (each opens a sequence level).
+            var indent = 0
+            while i < n, bytes[i] == UInt8(ascii: " ") {
+                indent += 1
+                i += 1
+            }
+            var lineDepth = 0
+            if flowDepth == 0, i < n, bytes[i] != UInt8(ascii: "\n"), bytes[i] != UInt8(ascii: "#") {
+                while let last = indents.last, last > indent { indents.removeLast() }
+                if indents.last != indent { indents.append(indent) }
+                var j = i
+                while j + 1 < n, bytes[j] == UInt8(ascii: "-"), bytes[j + 1] == UInt8(ascii: " ") {
+                    lineDepth += 1
+                    j += 2
+                    while j < n, bytes[j] == UInt8(ascii: " ") { j += 1 }
+                }
+                if indents.count + lineDepth > limit { return i }
+            }
+            // Rest of the line: count flow brackets outside quotes and comments.
+            var quote: UInt8 = 0
+            while i < n, bytes[i] != UInt8(ascii: "\n") {
+                let b = bytes[i]
+                if quote != 0 {
+                    if b == UInt8(ascii: "\\"), quote == UInt8(ascii: "\"") {
+                        i += 1
+                    } else if b == quote {
+                        quote = 0
+                    }
+                } else if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") {
+                    let prev = i > 0 ? bytes[i - 1] : UInt8(ascii: " ")
+                    if prev == UInt8(ascii: " ") || prev == UInt8(ascii: "[") || prev == UInt8(ascii: "{")
+                        || prev == UInt8(ascii: ",") || prev == UInt8(ascii: ":")
+                    {
+                        quote = b
+                    }
+                } else if b == UInt8(ascii: "#"), i == 0 || bytes[i - 1] == UInt8(ascii: " ") {
+                    while i < n, bytes[i] != UInt8(ascii: "\n") { i += 1 }
+                    break
+                } else if b == UInt8(ascii: "[") || b == UInt8(ascii: "{") {
+                    flowDepth += 1
+                    if flowDepth + indents.count + lineDepth > limit { return i }
+                } else if b == UInt8(ascii: "]") || b == UInt8(ascii: "}") {
+                    flowDepth = max(0, flowDepth - 1)
+                }
+                i += 1
+            }
+            i += 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,3 @@
+import LLMDashCLI
+
+LLMDashCommand.run()
