@@ -324,9 +324,14 @@ public enum GrafanaEmitter {
             o["hideFrom"] = hideFromNone
             return o.json
         case .table:
-            var cell: [String: JSON] = ["type": .string(p.cellType ?? "auto")]
-            if p.cellType == "gauge" { cell["mode"] = "basic" }
-            return ["align": .string(p.align ?? "auto"), "inspect": false, "cellOptions": .object(cell)]
+            var o = JSONObject()
+            o["align"] = .string(p.align ?? "auto")
+            o["inspect"] = false
+            // `{type: auto}` alone matches several of the schema's cell-option branches; Grafana's default is auto.
+            if let cellType = p.cellType, cellType != "auto" {
+                o["cellOptions"] = OverrideProperty.cellType(cellType).value
+            }
+            return o.json
         case .heatmap:
             return ["hideFrom": hideFromNone, "scaleDistribution": ["type": "linear"]]
         case .stateTimeline:

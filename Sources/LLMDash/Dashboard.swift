@@ -1,0 +1,156 @@
+/// A dashboard written in Swift. It lowers into the same `DashboardSpec` as a YAML spec.
+///
+/// ```swift
+/// let serving = Dashboard(uid: "vllm-serving", title: "vLLM — serving", folder: "LLM") {
+///     DatasourceVariable()
+///     Row("Latency") {
+///         TimeSeries("TTFT p99") {
+///             Query("histogram_quantile(0.99, sum by (le) (rate(vllm:time_to_first_token_seconds_bucket[5m])))")
+///         }
+///         .unit(.seconds)
+///     }
+/// }
+/// ```
+public struct Dashboard: Sendable, Hashable {
+    public var spec: DashboardSpec
+
+    public init(
+        uid: String, title: String, folder: String = "", tags: [String] = [], description: String? = nil,
+        @DashboardBuilder content: () -> [DashboardItem]
+    ) {
+        var spec = DashboardSpec(uid: uid, title: title)
+        spec.folder = folder
+        spec.tags = tags
+        spec.description = description
+        for item in content() {
+            switch item {
+            case .row(let row): spec.rows.append(row)
+            // Panels outside rows sit above the first row, as in Grafana's model.
+            case .panel(let panel): spec.panels.append(panel)
+            case .variable(let variable): spec.variables.append(variable)
+            case .annotation(let annotation): spec.annotations.append(annotation)
+            case .link(let link): spec.links.append(link)
+            }
+        }
+        self.spec = spec
+    }
+
+    private func with(_ change: (inout DashboardSpec) -> Void) -> Dashboard {
+        var copy = self
+        change(&copy.spec)
+        return copy
+    }
+
+    public func time(from: String, to: String = "now") -> Dashboard { with { $0.time = TimeRange(from: from, to: to) } }
+    public func refresh(_ interval: String) -> Dashboard { with { $0.refresh = interval } }
+    public func timezone(_ zone: String) -> Dashboard { with { $0.timezone = zone } }
+    public func weekStart(_ day: String) -> Dashboard { with { $0.weekStart = day } }
+    public func graphTooltip(_ mode: GraphTooltip) -> Dashboard { with { $0.graphTooltip = mode } }
+    public func editable(_ editable: Bool = true) -> Dashboard { with { $0.editable = editable } }
+    public func liveNow(_ live: Bool = true) -> Dashboard { with { $0.liveNow = live } }
+    public func datasource(_ uid: String) -> Dashboard { with { $0.datasource = uid } }
+    public func refreshIntervals(_ intervals: [String]) -> Dashboard { with { $0.refreshIntervals = intervals } }
+}
+
+/// A row of panels; `collapsed` rows keep their panels nested and closed.
+public struct Row: Sendable, Hashable {
+    public var spec: RowSpec
+
+    public init(_ title: String, collapsed: Bool = false, key: String? = nil, @PanelBuilder panels: () -> [PanelSpec]) {
+        spec = RowSpec(title: title, collapsed: collapsed, panels: panels())
+        spec.key = key
+    }
+
+    public func id(_ id: Int) -> Row {
+        var copy = self
+        copy.spec.id = id
+        return copy
+    }
+
+    public func repeating(_ variable: String) -> Row {
+        var copy = self
+        copy.spec.repeatVariable = variable
+        return copy
+    }
+}
+
+/// A Prometheus query of a panel.
+public struct Query: Sendable, Hashable {
+    public var spec: QuerySpec
+
+    public init(
+        _ expr: String, legend: String? = nil, refId: String? = nil, instant: Bool? = nil,
+        format: QuerySpec.Format? = nil, interval: String? = nil, exemplar: Bool? = nil, hide: Bool? = nil,
+        datasource: String? = nil
+    ) {
+        spec = QuerySpec(expr, legend: legend)
+        spec.refId = refId
+        spec.instant = instant
+        spec.format = format
+        spec.interval = interval
+        spec.exemplar = exemplar
+        spec.hide = hide
+        spec.datasource = datasource
+    }
+}
+
+/// A field override: a matcher and what it sets.
+public struct Override: Sendable, Hashable {
+    public var spec: OverrideSpec
+
+    public init(_ matcher: OverrideSpec.Matcher, _ properties: OverrideProperty...) {
+        spec = OverrideSpec(matcher, properties)
+    }
+}
+
+/// An annotation from a Prometheus series (deploys, canary switches).
+public struct Annotation: Sendable, Hashable {
+    public var spec: AnnotationSpec
+
+    public init(
+        _ name: String, expr: String, iconColor: String? = nil, titleFormat: String? = nil, textFormat: String? = nil,
+        tagKeys: [String] = [], step: String? = nil, enable: Bool = true, hide: Bool = false,
+        useValueForTime: Bool = false, datasource: String? = nil
+    ) {
+        spec = AnnotationSpec(name: name, expr: expr)
+        if let iconColor { spec.iconColor = iconColor }
+        spec.titleFormat = titleFormat
+        spec.textFormat = textFormat
+        spec.tagKeys = tagKeys
+        spec.step = step
+        spec.enable = enable
+        spec.hide = hide
+        spec.useValueForTime = useValueForTime
+        spec.datasource = datasource
+    }
+}
+
+/// A link: to a URL, or a dropdown of dashboards with given tags.
+public struct DashboardLink: Sendable, Hashable {
+    public var spec: LinkSpec
+
+    public init(
+        _ title: String, url: String, tooltip: String = "", icon: String? = nil, targetBlank: Bool = false,
+        includeVars: Bool = false, keepTime: Bool = false
+    ) {
+        spec = LinkSpec(title: title, url: url)
+        spec.tooltip = tooltip
+        spec.icon = icon
+        spec.targetBlank = targetBlank
+        spec.includeVars = includeVars
+        spec.keepTime = keepTime
+    }
+
+    public init(
+        _ title: String, tags: [String], asDropdown: Bool = true, tooltip: String = "", includeVars: Bool = false,
+        keepTime: Bool = false
+    ) {
+        spec = LinkSpec(title: title, tags: tags)
+        spec.asDropdown = asDropdown
+        spec.tooltip = tooltip
+        spec.includeVars = includeVars
+        spec.keepTime = keepTime
+    }
+
+    public var link: LinkSpec { spec }
+}
