@@ -44,7 +44,9 @@ let package = Package(
         ),
         .target(name: "TestSupport", dependencies: ["LLMDashCore"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "LLMDashCoreTests", dependencies: ["LLMDashCore", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "LLMDashTests", dependencies: ["LLMDash", "LLMDashCore", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "LLMDashTests", dependencies: ["LLMDash", "LLMDashCore", "TestSupport"], exclude: ["Fixtures"],
+            swiftSettings: strict),
         .testTarget(
             name: "LLMDashCLITests", dependencies: ["LLMDashCLI", "LLMDashCore", "TestSupport"], swiftSettings: strict),
     ]
