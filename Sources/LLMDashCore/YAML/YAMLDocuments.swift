@@ -43,9 +43,39 @@ public enum YAMLDocuments {
             }
             return .error(
                 "yaml.syntax", text, at: file.location(line: mark.line, scalarColumn: mark.column), notes: notes)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let start = file.byteOffset(line: context.mark.line, scalarColumn: context.mark.column)
+            let key = duplicates.first ?? ""
+            let places = occurrences(ofKey: key, in: file.utf8, from: start)
+            let at = places.count > 1 ? places[1] : start
+            var notes: [String] = []
+            if let first = places.first, places.count > 1 { notes.append("first given at \(file.location(ofByte: first))") }
+            if duplicates.count > 1 { notes.append("also repeated: " + duplicates.dropFirst().joined(separator: ", ")) }
+            return .error("spec.duplicate-key", "duplicate key '\(key)'", at: file.location(ofByte: at), notes: notes)
         default:
             return .error("yaml.syntax", "\(error)", at: file.location(ofByte: 0))
         }
+    }
+
+    /// Byte offsets where `key` appears as a mapping key (followed by `:`, optionally quoted) after `start`.
+    static func occurrences(ofKey key: String, in bytes: [UInt8], from start: Int) -> [Int] {
+        let needle = Array(key.utf8)
+        guard !needle.isEmpty else { return [] }
+        var found: [Int] = []
+        var i = max(0, start)
+        while i + needle.count <= bytes.count, found.count < 2 {
+            if bytes[i..<(i + needle.count)].elementsEqual(needle) {
+                let before = i > 0 ? bytes[i - 1] : UInt8(ascii: " ")
+                var j = i + needle.count
+                if j < bytes.count, bytes[j] == UInt8(ascii: "\""), before == UInt8(ascii: "\"") { j += 1 }
+                let boundary = [UInt8(ascii: " "), UInt8(ascii: "{"), UInt8(ascii: ","), UInt8(ascii: "\""), 10].contains(before)
+                if boundary, j < bytes.count, bytes[j] == UInt8(ascii: ":") {
+                    found.append(before == UInt8(ascii: "\"") ? i - 1 : i)
+                }
+            }
+            i += 1
+        }
+        return found
     }
 }
 
