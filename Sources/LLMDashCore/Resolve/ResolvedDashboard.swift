@@ -4,6 +4,13 @@ public struct GridPos: Sendable, Hashable {
     public var y: Int
     public var w: Int
     public var h: Int
+
+    public init(x: Int, y: Int, w: Int, h: Int) {
+        self.x = x
+        self.y = y
+        self.w = w
+        self.h = h
+    }
 }
 
 public struct ResolvedPanel: Sendable, Hashable {

@@ -215,13 +215,23 @@ struct IdentityTable {
         } else {
             byKey[key] = location
         }
-        let id = explicit ?? Self.hash(key)
-        if explicit != nil, id < 1 {
-            diagnostics.append(.error("spec.id", "panel ids must be positive", at: location))
+        if let explicit {
+            if explicit < 1 { diagnostics.append(.error("spec.id", "panel ids must be positive", at: location)) }
+            if let other = byID[explicit], other != key {
+                diagnostics.append(
+                    .error(
+                        "spec.duplicate-id", "panel id \(explicit) of '\(key)' is already used by '\(other)'",
+                        at: location))
+            }
+            byID[explicit] = key
+            return explicit
         }
-        if let other = byID[id], other != key {
-            diagnostics.append(
-                .error("spec.duplicate-id", "panel id \(id) of '\(key)' is already used by '\(other)'", at: location))
+        // Two keys hashing alike (rare below thousands of panels): the later one probes onward, deterministically.
+        var id = Self.hash(key)
+        var probe = 0
+        while let other = byID[id], other != key {
+            probe += 1
+            id = Self.hash(key + "#\(probe)")
         }
         byID[id] = key
         return id
