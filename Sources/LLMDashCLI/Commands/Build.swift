@@ -32,7 +32,7 @@ extension LLMDashCommand {
         func run() throws {
             let result = specs.compile()
             Terminal.report(result.diagnostics, sources: result.sources)
-            if result.diagnostics.hasErrors { throw ExitCode.failure }
+            if result.diagnostics.hasErrors { throw result.failureCode }
             let summary: OutputWriter.Summary
             do {
                 summary = try OutputWriter.write(result.files, to: out, force: force)

@@ -38,7 +38,7 @@ extension LLMDashCommand {
                 }
             }
             Terminal.report(result.diagnostics, sources: result.sources)
-            if result.diagnostics.hasErrors { throw ExitCode.failure }
+            if result.diagnostics.hasErrors { throw result.failureCode }
             if noOutput { return }
             let stale = Staleness.compare(result.files, with: out)
             if stale.isEmpty {

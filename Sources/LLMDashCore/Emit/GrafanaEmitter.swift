@@ -420,7 +420,7 @@ public enum GrafanaEmitter {
             }
             if let footer = p.footer {
                 o["footer"] = [
-                    "show": true, "reducer": .array(footer.map(JSON.string)), "countRows": false, "fields": "",
+                    "show": true, "reducer": .array(footer.map(JSON.string)), "countRows": false,
                 ]
             }
             return o.json
