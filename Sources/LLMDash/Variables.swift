@@ -7,8 +7,10 @@ public protocol VariableConvertible: Sendable {
 public struct DatasourceVariable: VariableConvertible {
     public var variable: VariableSpec
 
-    public init(_ name: String = "datasource", label: String? = "Data source", plugin: String = "prometheus",
-        regex: String? = nil, current: String? = nil) {
+    public init(
+        _ name: String = "datasource", label: String? = "Data source", plugin: String = "prometheus",
+        regex: String? = nil, current: String? = nil
+    ) {
         variable = VariableSpec(kind: .datasource, name: name)
         variable.label = label
         variable.query = plugin

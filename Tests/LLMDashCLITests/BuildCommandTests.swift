@@ -62,7 +62,8 @@ import Testing
             let result = try Run.llmdash(["build", fixture, "--out", out.path, "--schema-version", version])
             #expect(result.status == 0, "\(result.stderr)")
             let json = try #require(
-                FileManager.default.contents(atPath: out.appendingPathComponent("dashboards/LLM/full-dashboard.json").path))
+                FileManager.default.contents(
+                    atPath: out.appendingPathComponent("dashboards/LLM/full-dashboard.json").path))
             let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
             #expect(object["schemaVersion"] as? Int == Int(version))
             for noise in ["id", "version", "iteration", "__inputs", "__requires"] { #expect(object[noise] == nil) }
@@ -134,7 +135,8 @@ import Testing
                 "--prometheus-url", "http://prom:9090", "--scrape-interval", "30s",
             ], in: RepoPaths.root)
         #expect(result.status == 0)
-        let provider = try String(contentsOf: out.appendingPathComponent("provisioning/dashboards/llmdash.yaml"), encoding: .utf8)
+        let provider = try String(
+            contentsOf: out.appendingPathComponent("provisioning/dashboards/llmdash.yaml"), encoding: .utf8)
         #expect(provider.contains("path: \"/srv/dash\""))
         #expect(provider.contains("foldersFromFilesStructure: true"))
         let datasource = try String(

@@ -17,26 +17,37 @@ import Testing
             var generator = SplitMix64(seed: 42)
             return Data((0..<4096).map { _ in UInt8(truncatingIfNeeded: generator.next()) })
         },
-        Input(name: "invalid UTF-8 in a value") { Data((header + "spec: {refresh: \"").utf8) + Data([0xC3, 0x28, 0x22, 0x7D, 0x0A]) },
+        Input(name: "invalid UTF-8 in a value") {
+            Data((header + "spec: {refresh: \"").utf8) + Data([0xC3, 0x28, 0x22, 0x7D, 0x0A])
+        },
         Input(name: "NUL bytes") { Data((header + "spec: {}\n").utf8) + Data([0, 0, 0]) },
         Input(name: "10,000 nested flow sequences") {
-            Data((header + "spec: {panels: " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000) + "}\n").utf8)
+            Data(
+                (header + "spec: {panels: " + String(repeating: "[", count: 10_000)
+                    + String(repeating: "]", count: 10_000) + "}\n").utf8)
         },
         Input(name: "10,000 nested flow mappings") {
-            Data((header + "spec:\n  x: " + String(repeating: "{a: ", count: 10_000) + String(repeating: "}", count: 10_000) + "\n").utf8)
+            Data(
+                (header + "spec:\n  x: " + String(repeating: "{a: ", count: 10_000)
+                    + String(repeating: "}", count: 10_000) + "\n").utf8)
         },
         Input(name: "5,000 nested block sequences") {
-            Data((header + "spec:\n  panels:\n" + (0..<5_000).map { String(repeating: " ", count: 4 + $0) + "-\n" }.joined()).utf8)
+            Data(
+                (header + "spec:\n  panels:\n"
+                    + (0..<5_000).map { String(repeating: " ", count: 4 + $0) + "-\n" }.joined()).utf8)
         },
         Input(name: "deep block mappings") {
-            Data((header + "spec:\n" + (0..<3_000).map { String(repeating: " ", count: 2 + $0) + "k\($0):\n" }.joined()).utf8)
+            Data(
+                (header + "spec:\n" + (0..<3_000).map { String(repeating: " ", count: 2 + $0) + "k\($0):\n" }.joined())
+                    .utf8)
         },
         Input(name: "alias bomb") {
             var yaml = header + "spec:\n  x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
             for i in 1..<12 {
                 yaml += "  x\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 9).joined(separator: ", ") + "]\n"
             }
-            yaml += "  panels:\n    - table:\n        title: T\n        queries: [up]\n        transformations:\n          - {id: organize, options: *a11}\n"
+            yaml +=
+                "  panels:\n    - table:\n        title: T\n        queries: [up]\n        transformations:\n          - {id: organize, options: *a11}\n"
             return Data(yaml.utf8)
         },
         Input(name: "undefined alias") { Data((header + "spec: {refresh: *nowhere}\n").utf8) },
@@ -44,8 +55,14 @@ import Testing
         Input(name: "tabs for indentation") { Data((header + "spec:\n\trefresh: 30s\n").utf8) },
         Input(name: "a document that is a scalar") { Data("hello\n".utf8) },
         Input(name: "a document that is a list") { Data("- a\n- b\n".utf8) },
-        Input(name: "many documents, one bad") { Data((header + "spec: {}\n---\n" + header + "spec: {refresh: [}\n").utf8) },
-        Input(name: "huge number") { Data((header + "spec:\n  panels:\n    - stat: {title: A, width: 99999999999999999999999999, queries: [up]}\n").utf8) },
+        Input(name: "many documents, one bad") {
+            Data((header + "spec: {}\n---\n" + header + "spec: {refresh: [}\n").utf8)
+        },
+        Input(name: "huge number") {
+            Data(
+                (header + "spec:\n  panels:\n    - stat: {title: A, width: 99999999999999999999999999, queries: [up]}\n")
+                    .utf8)
+        },
     ]
 
     @Test(arguments: inputs) func badInputFailsCleanly(_ input: Input) throws {
@@ -69,7 +86,8 @@ import Testing
         var yaml = Self.header + "spec:\n  panels:\n"
         var i = 0
         while yaml.utf8.count < 10_000_000 {
-            yaml += "    - stat: {title: \"Panel \(i)\", queries: [\"sum(rate(vllm:request_success_total{model_name=~\\\"m\(i)\\\"}[5m]))\"]}\n"
+            yaml +=
+                "    - stat: {title: \"Panel \(i)\", queries: [\"sum(rate(vllm:request_success_total{model_name=~\\\"m\(i)\\\"}[5m]))\"]}\n"
             i += 1
         }
         yaml += "    - stat: {title: last, colour: red, queries: [up]}\n"

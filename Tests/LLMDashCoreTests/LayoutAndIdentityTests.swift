@@ -12,7 +12,9 @@ import Testing
 
     static func dashboard(latency: [PanelSpec], other: [PanelSpec] = [], collapsed: Bool = false) -> DashboardSpec {
         var d = DashboardSpec(uid: "d", title: "D")
-        d.rows = [RowSpec(title: "Latency", panels: latency), RowSpec(title: "Other", collapsed: collapsed, panels: other)]
+        d.rows = [
+            RowSpec(title: "Latency", panels: latency), RowSpec(title: "Other", collapsed: collapsed, panels: other),
+        ]
         return d
     }
 
@@ -41,7 +43,8 @@ import Testing
         var second = Self.panel(.stat, "b")
         second.newLine = true
         let (resolved, _) = Resolver.resolve(Self.dashboard(latency: [Self.panel(.stat, "a"), second]))
-        #expect(resolved.rows[0].panels.map(\.grid) == [GridPos(x: 0, y: 1, w: 6, h: 4), GridPos(x: 0, y: 5, w: 6, h: 4)])
+        #expect(
+            resolved.rows[0].panels.map(\.grid) == [GridPos(x: 0, y: 1, w: 6, h: 4), GridPos(x: 0, y: 5, w: 6, h: 4)])
     }
 
     @Test func insertingAPanelChangesNoOtherId() {

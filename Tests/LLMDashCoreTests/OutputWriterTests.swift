@@ -17,7 +17,10 @@ import Testing
         let dir = try Self.temp()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         _ = try OutputWriter.write(
-            [OutputFile(path: "dashboards/LLM/a.json", text: "a"), OutputFile(path: "dashboards/LLM/b.json", text: "b")],
+            [
+                OutputFile(path: "dashboards/LLM/a.json", text: "a"),
+                OutputFile(path: "dashboards/LLM/b.json", text: "b"),
+            ],
             to: dir)
         try "mine".write(toFile: dir + "/dashboards/LLM/user.json", atomically: true, encoding: .utf8)
         let summary = try OutputWriter.write([OutputFile(path: "dashboards/LLM/a.json", text: "a2")], to: dir)

@@ -96,7 +96,8 @@ import Testing
             expected: [("unit#2", "error spec.duplicate-key")]),
         Case(
             name: "duplicate panel keys",
-            yaml: header + "spec:\n  panels:\n    - stat: {title: A, queries: [up]}\n    - gauge: {title: A, queries: [up]}\n",
+            yaml: header
+                + "spec:\n  panels:\n    - stat: {title: A, queries: [up]}\n    - gauge: {title: A, queries: [up]}\n",
             expected: [("A#2", "error spec.duplicate-key")]),
         Case(
             name: "unknown panel kind",
@@ -120,7 +121,8 @@ import Testing
             expected: [("{red", "error spec.thresholds")]),
         Case(
             name: "thresholds out of order is a warning",
-            yaml: header + "spec:\n  panels:\n    - stat: {title: A, thresholds: [green, {red: 2}, {orange: 1}], queries: [up]}\n",
+            yaml: header
+                + "spec:\n  panels:\n    - stat: {title: A, thresholds: [green, {red: 2}, {orange: 1}], queries: [up]}\n",
             expected: [("[green", "warning lint.thresholds-order")]),
         Case(
             name: "duplicate variable and refId",
@@ -142,20 +144,24 @@ import Testing
     ]
 
     @Test(arguments: cases) func reportsAtTheRightPlace(_ c: Case) {
-        let expected = c.name.hasPrefix("YAML syntax") ? ["6:1 error yaml.syntax"] : c.name.hasPrefix("an empty") ? ["1:1 warning spec.empty"] : c.expectedSummary()
+        let expected =
+            c.name.hasPrefix("YAML syntax")
+            ? ["6:1 error yaml.syntax"]
+            : c.name.hasPrefix("an empty") ? ["1:1 warning spec.empty"] : c.expectedSummary()
         #expect(Self.summary(Self.load(c.yaml)) == expected)
     }
 
     @Test func allErrorsOfAFileAtOnce() {
-        let yaml = Self.header + """
-            spec:
-              refreshh: 1m
-              rows:
-                - title: A
-                  panels:
-                    - stat: {title: S, width: 0, queries: [up]}
-                    - timeseries: {title: T, legend: {mode: tabel}, queries: [up]}
-            """
+        let yaml =
+            Self.header + """
+                spec:
+                  refreshh: 1m
+                  rows:
+                    - title: A
+                      panels:
+                        - stat: {title: S, width: 0, queries: [up]}
+                        - timeseries: {title: T, legend: {mode: tabel}, queries: [up]}
+                """
         let expected = [
             "\(Self.position(of: "refreshh", in: yaml)) error spec.unknown-key",
             "\(Self.position(of: "S,", in: yaml)) error spec.width",
@@ -195,7 +201,8 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         for name in ["a.yaml", "b.yaml"] {
-            try (Self.header + "spec: {}\n").write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+            try (Self.header + "spec: {}\n").write(
+                to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
         let result = Compiler.build(paths: [dir.path])
         let errors = result.diagnostics.filter { $0.severity == .error }

@@ -80,7 +80,8 @@ import Testing
             if includeFleet {
                 Row("Fleet", collapsed: true) {
                     BarGauge("Waiting by model") {
-                        Query("sum by (model_name) (vllm:num_requests_waiting)", legend: "{{model_name}}", instant: true)
+                        Query(
+                            "sum by (model_name) (vllm:num_requests_waiting)", legend: "{{model_name}}", instant: true)
                     }
                     .newLine().displayMode("lcd").valueMode("text").namePlacement("top").showUnfilled(false)
                     .legend("hidden").color("continuous-GrYlRd")
@@ -90,7 +91,8 @@ import Testing
                     }
                     .showHeader().cellHeight("md").align("left").sortBy("Value").footer(["sum"])
                     .transformation(
-                        "organize", options: ["excludeByName": ["Time": true], "renameByName": ["Value": "Tokens/s"]])
+                        "organize", options: ["excludeByName": ["Time": true], "renameByName": ["Value": "Tokens/s"]]
+                    )
                     .mappings(
                         .value(["0": MappingResult(text: "idle", color: "blue")]),
                         .range(from: 0, to: 10, MappingResult(text: "low", color: "green")),
@@ -98,7 +100,9 @@ import Testing
                         .special(match: .null, MappingResult(text: "-")))
 
                     StateTimeline("Engine state") {
-                        Query(#"max by (instance) (vllm:engine_sleep_state{sleep_state="awake"})"#, legend: "{{instance}}")
+                        Query(
+                            #"max by (instance) (vllm:engine_sleep_state{sleep_state="awake"})"#, legend: "{{instance}}"
+                        )
                     }
                     .showValue("never").rowHeight(0.8).mergeValues(false).alignValue("center")
                     .mappings(

@@ -62,7 +62,9 @@ public enum Run {
     }
 
     /// Runs the built `llmdash`.
-    public static func llmdash(_ arguments: [String], in directory: URL? = nil, input: String? = nil) throws -> RunResult {
+    public static func llmdash(_ arguments: [String], in directory: URL? = nil, input: String? = nil) throws
+        -> RunResult
+    {
         try process(llmdash, arguments, in: directory, input: input)
     }
 
@@ -75,6 +77,7 @@ public enum Run {
 
     /// Validates dashboards with the shared strict Grafana schema checker.
     public static func grafanaValidate(_ paths: [String]) throws -> RunResult {
-        try process("/usr/bin/env", ["python3", RepoPaths.shared.appendingPathComponent("tools/grafana-validate").path] + paths)
+        try process(
+            "/usr/bin/env", ["python3", RepoPaths.shared.appendingPathComponent("tools/grafana-validate").path] + paths)
     }
 }

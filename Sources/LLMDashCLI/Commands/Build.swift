@@ -44,7 +44,8 @@ extension LLMDashCommand {
                 let dashboards = result.files.filter { $0.path.hasPrefix("dashboards/") }.count
                 Terminal.out(
                     "built \(dashboards) dashboard\(dashboards == 1 ? "" : "s") into \(out)/: "
-                        + "\(summary.written.count) written, \(summary.unchanged.count) unchanged, \(summary.removed.count) removed\n")
+                        + "\(summary.written.count) written, \(summary.unchanged.count) unchanged, \(summary.removed.count) removed\n"
+                )
             }
         }
     }

@@ -21,7 +21,8 @@ public struct DiagnosticRenderer: Sendable {
         {
             let gutter = String(location.line)
             out += "\(gutter) | \(line)\n"
-            out += String(repeating: " ", count: gutter.count) + " | " + Self.caretPadding(line, column: location.column)
+            out +=
+                String(repeating: " ", count: gutter.count) + " | " + Self.caretPadding(line, column: location.column)
             out += paint("^", diagnostic.severity) + "\n"
         }
         for note in diagnostic.notes {

@@ -82,7 +82,9 @@ public enum Compiler {
     }
 
     /// Loads spec files; dashboards come back in file order.
-    public static func load(paths: [String]) -> (dashboards: [DashboardSpec], diagnostics: [Diagnostic], sources: [String: String]) {
+    public static func load(paths: [String]) -> (
+        dashboards: [DashboardSpec], diagnostics: [Diagnostic], sources: [String: String]
+    ) {
         let (files, fileDiagnostics) = specFiles(in: paths)
         var diagnostics = fileDiagnostics
         var dashboards: [DashboardSpec] = []
@@ -147,7 +149,10 @@ public enum Compiler {
             files.append(OutputFile(path: dashboardPath(spec), contents: JSONWriter.pretty(json)))
         }
         if !(1...99).contains(options.schemaVersion) {
-            diagnostics.append(.error("options.schema-version", "schema version \(options.schemaVersion) is not a Grafana schema version", at: nil))
+            diagnostics.append(
+                .error(
+                    "options.schema-version", "schema version \(options.schemaVersion) is not a Grafana schema version",
+                    at: nil))
         }
         files.append(
             OutputFile(

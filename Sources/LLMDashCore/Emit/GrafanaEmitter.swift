@@ -80,7 +80,9 @@ public enum GrafanaEmitter {
             o["current"] = ["text": .string(current), "value": .string(current)]
         case .query:
             o["datasource"] = datasource(v.datasource ?? resolved.datasourceUID)
-            o["query"] = ["qryType": 1, "query": .string(v.query), "refId": "PrometheusVariableQueryEditor-VariableQuery"]
+            o["query"] = [
+                "qryType": 1, "query": .string(v.query), "refId": "PrometheusVariableQueryEditor-VariableQuery",
+            ]
             o["definition"] = .string(v.query)
             o["refresh"] = .int(v.refresh.code)
             o["sort"] = .int(v.sort.code)
@@ -259,7 +261,9 @@ public enum GrafanaEmitter {
             case .byNames(let names):
                 ["id": "byNames", "options": ["mode": "include", "names": .array(names.map(JSON.string))]]
             }
-        return ["matcher": matcher, "properties": .array(o.properties.map { ["id": .string($0.id), "value": $0.value] })]
+        return [
+            "matcher": matcher, "properties": .array(o.properties.map { ["id": .string($0.id), "value": $0.value] }),
+        ]
     }
 
     static func fieldDefaults(_ spec: PanelSpec) -> JSON {

@@ -396,7 +396,9 @@ public enum YAMLSpecLoader {
     }
 
     static func readMapping(_ node: Node, _ ctx: ReadContext) -> ValueMappingSpec? {
-        guard let (kind, body) = singleKey(node, ctx, what: "a value mapping", kinds: ["value", "range", "regex", "special"])
+        guard
+            let (kind, body) = singleKey(
+                node, ctx, what: "a value mapping", kinds: ["value", "range", "regex", "special"])
         else { return nil }
         guard let map = MappingReader(body, ctx, what: "a \(kind) mapping") else { return nil }
         switch kind {
@@ -421,7 +423,8 @@ public enum YAMLSpecLoader {
             let match = map.required("match").flatMap {
                 ctx.choice($0, what: "'match'", from: ValueMappingSpec.SpecialMatch.allCases.map(\.rawValue))
             }
-            return .special(match: ValueMappingSpec.SpecialMatch(rawValue: match ?? "null") ?? .null, readMappingResult(map))
+            return .special(
+                match: ValueMappingSpec.SpecialMatch(rawValue: match ?? "null") ?? .null, readMappingResult(map))
         }
     }
 
@@ -435,7 +438,8 @@ public enum YAMLSpecLoader {
         map.allow(["match", "set"])
         guard let matchNode = map.required("match"),
             let (kind, value) = singleKey(
-                matchNode, ctx, what: "an override matcher", kinds: ["byName", "byRegexp", "byFrameRefID", "byType", "byNames"])
+                matchNode, ctx, what: "an override matcher",
+                kinds: ["byName", "byRegexp", "byFrameRefID", "byType", "byNames"])
         else { return nil }
         let matcher: OverrideSpec.Matcher
         switch kind {

@@ -102,7 +102,9 @@ public struct PanelOptions: Sendable, Hashable {
                 "yAxisUnit", "yHistogram", "showLegend", "exemplarColor", "tooltip",
             ]
         case .stateTimeline:
-            return ["legend", "tooltip", "showValue", "rowHeight", "mergeValues", "alignValue", "lineWidth", "fillOpacity"]
+            return [
+                "legend", "tooltip", "showValue", "rowHeight", "mergeValues", "alignValue", "lineWidth", "fillOpacity",
+            ]
         case .text: return ["mode", "content", "codeLanguage"]
         }
     }

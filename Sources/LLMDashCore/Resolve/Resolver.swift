@@ -25,7 +25,9 @@ public enum Resolver {
             let grid = layout.rowHeader()
             var children: [ResolvedPanel] = []
             for panel in row.panels {
-                if let resolved = place(panel, rowKey: row.key ?? Slug.make(row.title), &layout, &identities, &diagnostics) {
+                if let resolved = place(
+                    panel, rowKey: row.key ?? Slug.make(row.title), &layout, &identities, &diagnostics)
+                {
                     children.append(resolved)
                 }
             }
@@ -67,7 +69,9 @@ public enum Resolver {
                     at: spec.location, notes: ["Grafana rejects other characters, and the uid names the output file"]))
         } else if spec.uid.count > 40 {
             diagnostics.append(
-                .error("spec.uid", "dashboard uid '\(spec.uid)' is longer than Grafana's 40 characters", at: spec.location))
+                .error(
+                    "spec.uid", "dashboard uid '\(spec.uid)' is longer than Grafana's 40 characters", at: spec.location)
+            )
         }
         if spec.title.trimmingCharacters(in: .whitespaces).isEmpty {
             diagnostics.append(.error("spec.title", "dashboard title is empty", at: spec.location))
@@ -85,12 +89,15 @@ public enum Resolver {
                         at: variable.location))
             } else if variable.name.hasPrefix("__") {
                 diagnostics.append(
-                    .error("spec.variable-name", "variable names starting with '__' are Grafana's own", at: variable.location))
+                    .error(
+                        "spec.variable-name", "variable names starting with '__' are Grafana's own",
+                        at: variable.location))
             }
             if let first = seen[variable.name] {
                 diagnostics.append(
                     .error(
-                        "spec.duplicate-variable", "variable '\(variable.name)' is defined twice", at: variable.location,
+                        "spec.duplicate-variable", "variable '\(variable.name)' is defined twice",
+                        at: variable.location,
                         notes: first.map { ["first defined at \($0)"] } ?? []))
             } else {
                 seen[variable.name] = variable.location
@@ -129,14 +136,17 @@ public enum Resolver {
             if values != values.sorted() {
                 diagnostics.append(
                     .warning(
-                        "lint.thresholds-order", "threshold values are not in ascending order: "
+                        "lint.thresholds-order",
+                        "threshold values are not in ascending order: "
                             + values.map(JSONWriter.formatDouble).joined(separator: ", "),
                         at: panel.field.thresholdsLocation ?? panel.location))
             }
         }
         if let min = panel.field.min, let max = panel.field.max, min >= max {
             diagnostics.append(
-                .error("spec.min-max", "min (\(JSONWriter.formatDouble(min))) is not below max (\(JSONWriter.formatDouble(max)))",
+                .error(
+                    "spec.min-max",
+                    "min (\(JSONWriter.formatDouble(min))) is not below max (\(JSONWriter.formatDouble(max)))",
                     at: panel.location))
         }
     }
@@ -159,7 +169,9 @@ enum VariableName {
     static func isValid(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic)
         else { return false }
-        return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+        return name.unicodeScalars.allSatisfy {
+            $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)))
+        }
     }
 }
 
@@ -169,7 +181,9 @@ public enum FolderName {
         if folder.isEmpty { return nil }
         if folder == "." || folder == ".." { return "is not a folder name" }
         if folder.hasPrefix(".") { return "may not start with '.'" }
-        if folder.contains("/") || folder.contains("\\") { return "may not contain '/' or '\\' (Grafana folders from files do not nest)" }
+        if folder.contains("/") || folder.contains("\\") {
+            return "may not contain '/' or '\\' (Grafana folders from files do not nest)"
+        }
         if folder.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             return "may not contain control characters"
         }
@@ -206,12 +220,16 @@ struct IdentityTable {
     private var byKey: [String: SourceLocation?] = [:]
     private var byID: [Int: String] = [:]
 
-    mutating func claim(key: String, explicit: Int?, location: SourceLocation?, _ diagnostics: inout [Diagnostic]) -> Int {
+    mutating func claim(key: String, explicit: Int?, location: SourceLocation?, _ diagnostics: inout [Diagnostic])
+        -> Int
+    {
         if let first = byKey[key] {
             diagnostics.append(
                 .error(
                     "spec.duplicate-key", "two panels share the key '\(key)'", at: location,
-                    notes: (first.map { ["the other is at \($0)"] } ?? []) + ["give one of them a distinct 'key' or title"]))
+                    notes: (first.map { ["the other is at \($0)"] } ?? []) + [
+                        "give one of them a distinct 'key' or title"
+                    ]))
         } else {
             byKey[key] = location
         }

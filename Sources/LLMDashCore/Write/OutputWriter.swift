@@ -42,11 +42,14 @@ public enum OutputWriter {
     }
 
     static func manifestText(_ paths: [String]) -> String {
-        "# Files written by llmdash build; a rebuild removes only these.\n" + paths.sorted(by: JSONWriter.utf8Less)
+        "# Files written by llmdash build; a rebuild removes only these.\n"
+            + paths.sorted(by: JSONWriter.utf8Less)
             .map { $0 + "\n" }.joined()
     }
 
-    public static func write(_ files: [OutputFile], to directory: String, force: Bool = false) throws(WriteError) -> Summary {
+    public static func write(_ files: [OutputFile], to directory: String, force: Bool = false) throws(WriteError)
+        -> Summary
+    {
         for file in files where !isSafe(file.path) || file.path == manifestName {
             throw .unsafePath(file.path)
         }

@@ -25,7 +25,8 @@ public struct SourceFile: Sendable {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            return .failure(.error("io.read", "cannot read file: \(error.localizedDescription)", at: nil, notes: [path]))
+            return .failure(
+                .error("io.read", "cannot read file: \(error.localizedDescription)", at: nil, notes: [path]))
         }
         return decode(path: path, data: data)
     }

@@ -39,7 +39,8 @@ public enum YAMLDocuments {
             let text = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
             var notes: [String] = []
             if let context, context.mark.line != mark.line || context.mark.column != mark.column {
-                notes.append("\(context.text) at \(file.location(line: context.mark.line, scalarColumn: context.mark.column))")
+                notes.append(
+                    "\(context.text) at \(file.location(line: context.mark.line, scalarColumn: context.mark.column))")
             }
             return .error(
                 "yaml.syntax", text, at: file.location(line: mark.line, scalarColumn: mark.column), notes: notes)
@@ -49,7 +50,9 @@ public enum YAMLDocuments {
             let places = occurrences(ofKey: key, in: file.utf8, from: start)
             let at = places.count > 1 ? places[1] : start
             var notes: [String] = []
-            if let first = places.first, places.count > 1 { notes.append("first given at \(file.location(ofByte: first))") }
+            if let first = places.first, places.count > 1 {
+                notes.append("first given at \(file.location(ofByte: first))")
+            }
             if duplicates.count > 1 { notes.append("also repeated: " + duplicates.dropFirst().joined(separator: ", ")) }
             return .error("spec.duplicate-key", "duplicate key '\(key)'", at: file.location(ofByte: at), notes: notes)
         default:
@@ -68,7 +71,8 @@ public enum YAMLDocuments {
                 let before = i > 0 ? bytes[i - 1] : UInt8(ascii: " ")
                 var j = i + needle.count
                 if j < bytes.count, bytes[j] == UInt8(ascii: "\""), before == UInt8(ascii: "\"") { j += 1 }
-                let boundary = [UInt8(ascii: " "), UInt8(ascii: "{"), UInt8(ascii: ","), UInt8(ascii: "\""), 10].contains(before)
+                let boundary = [UInt8(ascii: " "), UInt8(ascii: "{"), UInt8(ascii: ","), UInt8(ascii: "\""), 10]
+                    .contains(before)
                 if boundary, j < bytes.count, bytes[j] == UInt8(ascii: ":") {
                     found.append(before == UInt8(ascii: "\"") ? i - 1 : i)
                 }
