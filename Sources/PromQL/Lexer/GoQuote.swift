@@ -16,6 +16,7 @@ enum GoQuote {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             case "\u{0B}": out += "\\v"
+            case "\u{FFFD}": out += "\\ufffd"  // PromQL's lexer rejects a literal U+FFFD in strings.
             default:
                 if UTF8Decoding.isPrintable(scalar) {
                     out.unicodeScalars.append(scalar)

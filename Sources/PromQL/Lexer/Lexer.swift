@@ -485,11 +485,14 @@ struct Lexer {
     private mutating func scanNumber() -> Bool {
         let initialPos = pos
         var hex = false
-        if accept({ $0 == 0x30 }) && accept({ $0 == 0x78 || $0 == 0x58 }) {
-            _ = accept { $0 == 0x5F }
-            hex = true
+        if accept({ $0 == 0x30 }) {
+            if accept({ $0 == 0x78 || $0 == 0x58 }) {
+                _ = accept { $0 == 0x5F }
+                hex = true
+            }
         }
-        let isDigitInPattern: (Int32) -> Bool = hex ? Lexer.isHexDigit : Lexer.isDigit
+        let isHex = hex
+        let isDigitInPattern: (Int32) -> Bool = { isHex ? Lexer.isHexDigit($0) : Lexer.isDigit($0) }
         let isDot: (Int32) -> Bool = { $0 == 0x2E }
         let isExp: (Int32) -> Bool = { $0 == 0x65 || $0 == 0x45 }
         let isUnderscore: (Int32) -> Bool = { $0 == 0x5F }
