@@ -18,20 +18,8 @@ extension Expr {
         switch self {
         case .number, .string, .vectorSelector, .matrixSelector:
             return
-        case .subquery(let s):
-            try s.expr.walk(visit)
-        case .call(let c):
-            for arg in c.args { try arg.walk(visit) }
-        case .aggregation(let a):
-            if let p = a.param { try p.walk(visit) }
-            try a.expr.walk(visit)
-        case .binary(let b):
-            try b.lhs.walk(visit)
-            try b.rhs.walk(visit)
-        case .unary(let u):
-            try u.expr.walk(visit)
-        case .paren(let p):
-            try p.expr.walk(visit)
+        default:
+            for child in children { try child.walk(visit) }
         }
     }
 

@@ -24,6 +24,110 @@ public indirect enum Expr: Hashable, Sendable {
     /// A parenthesised expression.
     case paren(ParenExpr)
 
+    // Equality and hashing are written out so that each recursion level keeps a small stack frame
+    // (the synthesized versions bind every case's payload in one frame).
+    public static func == (a: Expr, b: Expr) -> Bool {
+        switch a {
+        case .number: return equalNumber(a, b)
+        case .string: return equalString(a, b)
+        case .vectorSelector: return equalVectorSelector(a, b)
+        case .matrixSelector: return equalMatrixSelector(a, b)
+        case .subquery: return equalSubquery(a, b)
+        case .call: return equalCall(a, b)
+        case .aggregation: return equalAggregation(a, b)
+        case .binary: return equalBinary(a, b)
+        case .unary: return equalUnary(a, b)
+        case .paren: return equalParen(a, b)
+        }
+    }
+
+    @inline(never) private static func equalNumber(_ a: Expr, _ b: Expr) -> Bool {
+        guard case .number(let x) = a, case .number(let y) = b else { return false }
+        return x == y
+    }
+    @inline(never) private static func equalString(_ a: Expr, _ b: Expr) -> Bool {
+        guard case .string(let x) = a, case .string(let y) = b else { return false }
+        return x == y
+    }
+    @inline(never) private static func equalVectorSelector(_ a: Expr, _ b: Expr) -> Bool {
+        guard case .vectorSelector(let x) = a, case .vectorSelector(let y) = b else { return false }
+        return x == y
+    }
+    @inline(never) private static func equalMatrixSelector(_ a: Expr, _ b: Expr) -> Bool {
+        guard case .matrixSelector(let x) = a, case .matrixSelector(let y) = b else { return false }
+        return x == y
+    }
+    @inline(never) private static func equalSubquery(_ a: Expr, _ b: Expr) -> Bool {
+        guard case .subquery(let x) = a, case .subquery(let y) = b else { return false }
+        return x == y
+    }
+    @inline(never) private static func equalCall(_ a: Expr, _ b: Expr) -> Bool {
+        guard case .call(let x) = a, case .call(let y) = b else { return false }
+        return x == y
+    }
+    @inline(never) private static func equalAggregation(_ a: Expr, _ b: Expr) -> Bool {
+        guard case .aggregation(let x) = a, case .aggregation(let y) = b else { return false }
+        return x == y
+    }
+    @inline(never) private static func equalBinary(_ a: Expr, _ b: Expr) -> Bool {
+        guard case .binary(let x) = a, case .binary(let y) = b else { return false }
+        return x == y
+    }
+    @inline(never) private static func equalUnary(_ a: Expr, _ b: Expr) -> Bool {
+        guard case .unary(let x) = a, case .unary(let y) = b else { return false }
+        return x == y
+    }
+    @inline(never) private static func equalParen(_ a: Expr, _ b: Expr) -> Bool {
+        guard case .paren(let x) = a, case .paren(let y) = b else { return false }
+        return x == y
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .number: hashNumber(into: &hasher)
+        case .string: hashString(into: &hasher)
+        case .vectorSelector: hashVectorSelector(into: &hasher)
+        case .matrixSelector: hashMatrixSelector(into: &hasher)
+        case .subquery: hashSubquery(into: &hasher)
+        case .call: hashCall(into: &hasher)
+        case .aggregation: hashAggregation(into: &hasher)
+        case .binary: hashBinary(into: &hasher)
+        case .unary: hashUnary(into: &hasher)
+        case .paren: hashParen(into: &hasher)
+        }
+    }
+
+    @inline(never) private func hashNumber(into h: inout Hasher) {
+        if case .number(let x) = self { h.combine(0); h.combine(x) }
+    }
+    @inline(never) private func hashString(into h: inout Hasher) {
+        if case .string(let x) = self { h.combine(1); h.combine(x) }
+    }
+    @inline(never) private func hashVectorSelector(into h: inout Hasher) {
+        if case .vectorSelector(let x) = self { h.combine(2); h.combine(x) }
+    }
+    @inline(never) private func hashMatrixSelector(into h: inout Hasher) {
+        if case .matrixSelector(let x) = self { h.combine(3); h.combine(x) }
+    }
+    @inline(never) private func hashSubquery(into h: inout Hasher) {
+        if case .subquery(let x) = self { h.combine(4); h.combine(x) }
+    }
+    @inline(never) private func hashCall(into h: inout Hasher) {
+        if case .call(let x) = self { h.combine(5); h.combine(x) }
+    }
+    @inline(never) private func hashAggregation(into h: inout Hasher) {
+        if case .aggregation(let x) = self { h.combine(6); h.combine(x) }
+    }
+    @inline(never) private func hashBinary(into h: inout Hasher) {
+        if case .binary(let x) = self { h.combine(7); h.combine(x) }
+    }
+    @inline(never) private func hashUnary(into h: inout Hasher) {
+        if case .unary(let x) = self { h.combine(8); h.combine(x) }
+    }
+    @inline(never) private func hashParen(into h: inout Hasher) {
+        if case .paren(let x) = self { h.combine(9); h.combine(x) }
+    }
+
     /// The UTF-8 byte range of the expression in the query.
     public var sourceRange: Range<Int> {
         switch self {
@@ -360,12 +464,18 @@ public struct SubqueryExpr: Hashable, Sendable {
         self.sourceRange = sourceRange
     }
 
-    public static func == (a: Self, b: Self) -> Bool {
-        a.expr == b.expr && a.window == b.window && a.step == b.step && a.offset == b.offset && a.at == b.at
+    public static func == (a: Self, b: Self) -> Bool { sameModifiers(a, b) && a.expr == b.expr }
+
+    @inline(never) private static func sameModifiers(_ a: Self, _ b: Self) -> Bool {
+        a.window == b.window && a.step == b.step && a.offset == b.offset && a.at == b.at
     }
 
     public func hash(into hasher: inout Hasher) {
+        hashModifiers(into: &hasher)
         hasher.combine(expr)
+    }
+
+    @inline(never) private func hashModifiers(into hasher: inout Hasher) {
         hasher.combine(window)
         hasher.combine(step)
         hasher.combine(offset)
@@ -480,13 +590,21 @@ public struct Aggregation: Hashable, Sendable {
     public var groupingLabels: [String] { grouping?.labels ?? [] }
 
     public static func == (a: Self, b: Self) -> Bool {
-        a.op == b.op && a.param == b.param && a.expr == b.expr && a.grouping == b.grouping
+        sameShape(a, b) && a.param == b.param && a.expr == b.expr
+    }
+
+    @inline(never) private static func sameShape(_ a: Self, _ b: Self) -> Bool {
+        a.op == b.op && a.grouping == b.grouping
     }
 
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(op)
+        hashShape(into: &hasher)
         hasher.combine(param)
         hasher.combine(expr)
+    }
+
+    @inline(never) private func hashShape(into hasher: inout Hasher) {
+        hasher.combine(op)
         hasher.combine(grouping)
     }
 }
@@ -662,15 +780,23 @@ public struct BinaryExpr: Hashable, Sendable {
     }
 
     public static func == (a: Self, b: Self) -> Bool {
-        a.op == b.op && a.returnBool == b.returnBool && a.matching == b.matching && a.lhs == b.lhs && a.rhs == b.rhs
+        sameOperator(a, b) && a.lhs == b.lhs && a.rhs == b.rhs
+    }
+
+    @inline(never) private static func sameOperator(_ a: Self, _ b: Self) -> Bool {
+        a.op == b.op && a.returnBool == b.returnBool && a.matching == b.matching
     }
 
     public func hash(into hasher: inout Hasher) {
+        hashOperator(into: &hasher)
+        hasher.combine(lhs)
+        hasher.combine(rhs)
+    }
+
+    @inline(never) private func hashOperator(into hasher: inout Hasher) {
         hasher.combine(op)
         hasher.combine(returnBool)
         hasher.combine(matching)
-        hasher.combine(lhs)
-        hasher.combine(rhs)
     }
 }
 

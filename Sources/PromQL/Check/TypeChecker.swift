@@ -15,48 +15,75 @@ struct TypeChecker {
     }
 
     /// Checks an expression and returns its type (nil when unknown).
+    ///
+    /// Each case is checked by its own function so that a recursion level keeps a small stack frame.
     @discardableResult
     mutating func check(_ expr: Expr) -> ValueType? {
         switch expr {
-        case .number:
-            return .scalar
-        case .string:
-            return .string
+        case .number: return .scalar
+        case .string: return .string
+        case .vectorSelector, .matrixSelector: return checkSelectorExpr(expr)
+        case .subquery: return checkSubquery(expr)
+        case .paren: return checkParen(expr)
+        case .unary: return checkUnary(expr)
+        case .aggregation: return checkAggregation(expr)
+        case .call: return checkCall(expr)
+        case .binary: return checkBinary(expr)
+        }
+    }
+
+    @inline(never)
+    private mutating func checkSelectorExpr(_ expr: Expr) -> ValueType? {
+        switch expr {
         case .vectorSelector(let vs):
             checkSelector(vs, bypassEmptyCheck: false)
             return .instantVector
         case .matrixSelector(let m):
             checkSelector(m.selector, bypassEmptyCheck: false)
             return .rangeVector
-        case .subquery(let s):
-            if let t = check(s.expr), t != .instantVector {
-                error(
-                    .typeMismatch, "subquery is only allowed on instant vector, got \(t.prometheusName) instead",
-                    s.sourceRange)
-            }
-            return .rangeVector
-        case .paren(let p):
-            return check(p.expr)
-        case .unary(let u):
-            let t = check(u.expr)
-            if let t, t != .scalar && t != .instantVector {
-                error(
-                    .typeMismatch,
-                    "unary expression only allowed on expressions of type scalar or instant vector, got \"\(t)\"",
-                    u.sourceRange)
-            }
-            return t
-        case .aggregation(let a):
-            expect(a.expr, .instantVector, "aggregation expression")
-            if let param = a.param, let wanted = a.op.parameterType {
-                expect(param, wanted, "aggregation parameter")
-            }
-            return .instantVector
-        case .call(let c):
-            return checkCall(c)
-        case .binary(let b):
-            return checkBinary(b)
+        default:
+            return nil
         }
+    }
+
+    @inline(never)
+    private mutating func checkSubquery(_ expr: Expr) -> ValueType? {
+        guard case .subquery(let s) = expr else { return nil }
+        if let t = check(s.expr), t != .instantVector {
+            error(
+                .typeMismatch, "subquery is only allowed on instant vector, got \(t.prometheusName) instead",
+                s.sourceRange)
+        }
+        return .rangeVector
+    }
+
+    @inline(never)
+    private mutating func checkParen(_ expr: Expr) -> ValueType? {
+        guard case .paren(let p) = expr else { return nil }
+        return check(p.expr)
+    }
+
+    @inline(never)
+    private mutating func checkUnary(_ expr: Expr) -> ValueType? {
+        guard case .unary(let u) = expr else { return nil }
+        let t = check(u.expr)
+        if let t, t != .scalar && t != .instantVector {
+            error(
+                .typeMismatch,
+                "unary expression only allowed on expressions of type scalar or instant vector, got \"\(t)\"",
+                u.sourceRange)
+        }
+        return t
+    }
+
+    @inline(never)
+    private mutating func checkAggregation(_ expr: Expr) -> ValueType? {
+        guard case .aggregation(let a) = expr else { return nil }
+        expect(a.expr, .instantVector, "aggregation expression")
+        if let param = a.param, let wanted = a.op.parameterType {
+            expect(param, wanted, "aggregation parameter")
+        }
+        return .instantVector
     }
 
     private mutating func expect(_ expr: Expr, _ wanted: ValueType, _ context: String) {
@@ -92,7 +119,9 @@ struct TypeChecker {
         }
     }
 
-    private mutating func checkCall(_ c: FunctionCall) -> ValueType? {
+    @inline(never)
+    private mutating func checkCall(_ expr: Expr) -> ValueType? {
+        guard case .call(let c) = expr else { return nil }
         guard let f = c.function else {
             for arg in c.args { check(arg) }
             return nil
@@ -151,7 +180,9 @@ struct TypeChecker {
         return f.returnType
     }
 
-    private mutating func checkBinary(_ b: BinaryExpr) -> ValueType? {
+    @inline(never)
+    private mutating func checkBinary(_ expr: Expr) -> ValueType? {
+        guard case .binary(let b) = expr else { return nil }
         let lt = check(b.lhs)
         let rt = check(b.rhs)
         let opRange = b.operatorRange

@@ -49,26 +49,44 @@ extension Parser {
     // MARK: - Operators
 
     /// Parses binary operations by precedence climbing; left-associative chains are built iteratively.
+    ///
+    /// The functions on the recursion path (this one, `parseUnary`, `parsePostfix`, `parsePrimary`,
+    /// `parseParen`) keep their frames small and leave the bulky work to helpers.
     mutating func parseExpr(minPrecedence: Int) throws(SyntaxAbort) -> Parsed {
         try enter()
         defer { leave() }
         var lhs = try parseUnary()
         while let op = Parser.binaryOperator(current.kind), op.precedence >= minPrecedence {
-            let opToken = advance()
-            let (returnBool, matching) = try parseBinaryModifiers()
-            let operatorRange = opToken.start..<lastEnd
-            let rhs = try parseExpr(minPrecedence: op.isRightAssociative ? op.precedence : op.precedence + 1)
-            let range = lhs.expr.sourceRange.lowerBound..<rhs.expr.sourceRange.upperBound
-            if matching.fill != nil && !options.binopFillModifiers {
-                error(.featureDisabled, "binop fill modifiers are experimental and not enabled", range)
-            }
-            let node = BinaryExpr(
-                op: op, lhs: lhs.expr, rhs: rhs.expr, returnBool: returnBool, matching: matching,
-                operatorRange: operatorRange, sourceRange: range)
-            lhs = Parsed(expr: .binary(node), depth: Swift.max(lhs.depth, rhs.depth) + 1)
-            try checkTreeDepth(lhs.depth)
+            lhs = try parseBinaryRest(lhs, op)
         }
         return lhs
+    }
+
+    /// Parses the operator, its modifiers and the right operand, and combines them with `lhs`.
+    @inline(never)
+    private mutating func parseBinaryRest(_ lhs: Parsed, _ op: BinaryOp) throws(SyntaxAbort) -> Parsed {
+        let opStart = advance().start
+        let (returnBool, matching) = try parseBinaryModifiers()
+        let operatorRange = opStart..<lastEnd
+        let rhs = try parseExpr(minPrecedence: op.isRightAssociative ? op.precedence : op.precedence + 1)
+        return try makeBinary(lhs, op, returnBool, matching, operatorRange, rhs)
+    }
+
+    @inline(never)
+    private mutating func makeBinary(
+        _ lhs: Parsed, _ op: BinaryOp, _ returnBool: Bool, _ matching: VectorMatching, _ operatorRange: Range<Int>,
+        _ rhs: Parsed
+    ) throws(SyntaxAbort) -> Parsed {
+        let range = lhs.expr.sourceRange.lowerBound..<rhs.expr.sourceRange.upperBound
+        if matching.fill != nil && !options.binopFillModifiers {
+            error(.featureDisabled, "binop fill modifiers are experimental and not enabled", range)
+        }
+        let node = BinaryExpr(
+            op: op, lhs: lhs.expr, rhs: rhs.expr, returnBool: returnBool, matching: matching,
+            operatorRange: operatorRange, sourceRange: range)
+        let result = Parsed(expr: .binary(node), depth: Swift.max(lhs.depth, rhs.depth) + 1)
+        try checkTreeDepth(result.depth)
+        return result
     }
 
     /// Parses `bool`, `on`/`ignoring`, `group_left`/`group_right` and fill modifiers after an operator.
@@ -138,6 +156,11 @@ extension Parser {
         try enter()
         defer { leave() }
         let operand = try parseExpr(minPrecedence: Parser.unaryOperandPrecedence)
+        return makeUnary(opToken, operand)
+    }
+
+    @inline(never)
+    private func makeUnary(_ opToken: Token, _ operand: Parsed) -> Parsed {
         let range = opToken.start..<operand.expr.sourceRange.upperBound
         if case .number(var literal) = operand.expr {
             // Signs fold into number literals.
@@ -156,16 +179,11 @@ extension Parser {
         var e = try parsePrimary()
         while true {
             switch current.kind {
-            case .leftBracket:
-                e = try parseRangeOrSubquery(e)
-            case .offset:
-                e = try parseOffset(e)
-            case .at:
-                e = try parseAt(e)
-            case .anchored, .smoothed:
-                e = applyRangeModifier(e, advance())
-            default:
-                return e
+            case .leftBracket: e = try parseRangeOrSubquery(e)
+            case .offset: e = try parseOffset(e)
+            case .at: e = try parseAt(e)
+            case .anchored, .smoothed: e = applyRangeModifier(e, advance())
+            default: return e
             }
             try checkTreeDepth(e.depth)
         }
@@ -174,32 +192,34 @@ extension Parser {
     // MARK: - Primaries
 
     mutating func parsePrimary() throws(SyntaxAbort) -> Parsed {
-        let t = current
-        switch t.kind {
-        case .number, .duration:
-            advance()
-            return Parsed(expr: .number(numberLiteral(t)), depth: 1)
-        case .string:
-            advance()
-            let value = GoQuote.unquote(input[t.start..<t.end]) ?? []
-            return Parsed(expr: .string(StringLiteral(value: lossy(value), sourceRange: t.start..<t.end)), depth: 1)
+        switch current.kind {
+        case .number, .duration, .string:
+            return parseLiteral()
         case .leftParen:
             return try parseParen()
         case .leftBrace:
             return try parseSelector()
-        case .identifier:
-            return peek().kind == .leftParen ? try parseCall() : try parseSelector()
-        case .start, .end, .step, .range, .maxOf, .minOf:
+        case .identifier, .start, .end, .step, .range, .maxOf, .minOf:
             return peek().kind == .leftParen ? try parseCall() : try parseSelector()
         default:
-            if t.kind.isAggregator {
+            if current.kind.isAggregator {
                 let next = peek().kind
                 if next == .leftParen || next == .by || next == .without { return try parseAggregation() }
                 return try parseSelector()
             }
-            if t.kind.isMetricIdentifier { return try parseSelector() }
+            if current.kind.isMetricIdentifier { return try parseSelector() }
             throw unexpected()
         }
+    }
+
+    @inline(never)
+    private mutating func parseLiteral() -> Parsed {
+        let t = advance()
+        if t.kind == .string {
+            let value = GoQuote.unquote(input[t.start..<t.end]) ?? []
+            return Parsed(expr: .string(StringLiteral(value: lossy(value), sourceRange: t.start..<t.end)), depth: 1)
+        }
+        return Parsed(expr: .number(numberLiteral(t)), depth: 1)
     }
 
     /// Converts a NUMBER or DURATION token, reporting conversion errors.
@@ -235,28 +255,23 @@ extension Parser {
     }
 
     mutating func parseParen() throws(SyntaxAbort) -> Parsed {
-        let open = advance()
-        let inner: Parsed
-        do {
-            inner = try parseExpr(minPrecedence: 0)
+        let openStart = advance().start
+        do throws(SyntaxAbort) {
+            let inner = try parseExpr(minPrecedence: 0)
+            guard current.kind == .rightParen else { throw unexpected() }
+            return makeParen(inner, openStart..<advance().end)
         } catch {
             guard canRecover else { throw error }
             skip(until: [.rightParen])
             guard current.kind == .rightParen else { throw error }
             advance()
-            return Parsed(expr: .number(NumberLiteral(value: 0, sourceRange: open.start..<lastEnd)), depth: 1)
+            return Parsed(expr: .number(NumberLiteral(value: 0, sourceRange: openStart..<lastEnd)), depth: 1)
         }
-        guard current.kind == .rightParen else {
-            let e = unexpected()
-            guard canRecover else { throw e }
-            skip(until: [.rightParen])
-            guard current.kind == .rightParen else { throw e }
-            advance()
-            return Parsed(expr: .number(NumberLiteral(value: 0, sourceRange: open.start..<lastEnd)), depth: 1)
-        }
-        let close = advance()
-        let node = ParenExpr(expr: inner.expr, sourceRange: open.start..<close.end)
-        return Parsed(expr: .paren(node), depth: inner.depth + 1)
+    }
+
+    @inline(never)
+    private func makeParen(_ inner: Parsed, _ range: Range<Int>) -> Parsed {
+        Parsed(expr: .paren(ParenExpr(expr: inner.expr, sourceRange: range)), depth: inner.depth + 1)
     }
 
     // MARK: - Calls and aggregations

@@ -19,6 +19,9 @@ struct Parser {
     /// The end offset of the last consumed token.
     private(set) var lastEnd = 0
     private var reportedLexError = false
+    private let stackGuard: StackGuard
+    /// The deepest tree that the walks over it can afford on this thread's stack.
+    private let treeDepthLimit: Int
 
     init(input: [UInt8], options: ParserOptions) {
         self.input = input
@@ -26,6 +29,10 @@ struct Parser {
         let (all, error) = Lexer.tokenize(input)
         self.tokens = all.filter { $0.kind != .comment }
         self.lexError = error
+        let guardian = StackGuard()
+        self.stackGuard = guardian
+        self.treeDepthLimit = Swift.max(
+            1, Swift.min(options.maxNestingDepth, guardian.availableBytes() / StackGuard.bytesPerTreeLevel))
     }
 
     // MARK: - Token access
@@ -119,23 +126,26 @@ struct Parser {
     /// Enters one level of recursion, failing cleanly past the limit.
     mutating func enter() throws(SyntaxAbort) {
         depth += 1
-        if depth > options.maxNestingDepth { throw nestingError() }
+        if depth > options.maxNestingDepth || stackGuard.isExhausted() { throw nestingError() }
     }
 
     mutating func leave() { depth -= 1 }
 
     /// Checks the depth of a tree being built.
     mutating func checkTreeDepth(_ treeDepth: Int) throws(SyntaxAbort) {
-        if treeDepth > options.maxNestingDepth { throw nestingError() }
+        if treeDepth > treeDepthLimit { throw nestingError(treeDepth: treeDepth) }
     }
 
-    private mutating func nestingError() -> SyntaxAbort {
+    private mutating func nestingError(treeDepth: Int = 0) -> SyntaxAbort {
         if !nestingExceeded {
             nestingExceeded = true
             hasSyntaxErrors = true
-            error(
-                .nesting, "expression nests too deeply (the limit is \(options.maxNestingDepth) levels)",
-                current.start..<Swift.max(current.end, current.start))
+            let levels = Swift.max(depth, treeDepth)
+            let message =
+                levels > options.maxNestingDepth
+                ? "expression nests too deeply (the limit is \(options.maxNestingDepth) levels)"
+                : "expression nests too deeply for the stack of this thread (\(levels) levels)"
+            error(.nesting, message, current.start..<Swift.max(current.end, current.start))
         }
         return SyntaxAbort()
     }

@@ -18,7 +18,21 @@ public struct Printer: Sendable {
         return out
     }
 
+    // Each case is written by its own function so that a recursion level keeps a small stack frame.
     private func write(_ expr: Expr, to out: inout String) {
+        switch expr {
+        case .number, .string, .vectorSelector, .matrixSelector: writeLeaf(expr, to: &out)
+        case .subquery: writeSubquery(expr, to: &out)
+        case .call: writeCall(expr, to: &out)
+        case .aggregation: writeAggregation(expr, to: &out)
+        case .binary: writeBinary(expr, to: &out)
+        case .unary: writeUnary(expr, to: &out)
+        case .paren: writeParen(expr, to: &out)
+        }
+    }
+
+    @inline(never)
+    private func writeLeaf(_ expr: Expr, to out: inout String) {
         switch expr {
         case .number(let n):
             out += Printer.format(n)
@@ -33,43 +47,63 @@ public struct Printer: Sendable {
             out += Printer.format(m.window)
             out += "]"
             writeModifiers(at: m.selector.at, rangeModifier: m.selector.rangeModifier, offset: m.selector.offset, to: &out)
-        case .subquery(let s):
-            writeOperand(s.expr, needsParens: Printer.needsParensForPostfix(s.expr), to: &out)
-            out += "["
-            out += Printer.format(s.window)
-            out += ":"
-            if let step = s.step { out += Printer.format(step) }
-            out += "]"
-            writeModifiers(at: s.at, rangeModifier: nil, offset: s.offset, to: &out)
-        case .call(let c):
-            out += c.name
-            out += "("
-            writeList(c.args, to: &out)
-            out += ")"
-        case .aggregation(let a):
-            out += a.op.rawValue
-            if let g = a.grouping {
-                out += g.without ? " without (" : " by ("
-                out += g.labels.map(Printer.labelName).joined(separator: ", ")
-                out += ") "
-            }
-            out += "("
-            if let param = a.param {
-                write(param, to: &out)
-                out += ", "
-            }
-            write(a.expr, to: &out)
-            out += ")"
-        case .binary(let b):
-            writeBinary(b, to: &out)
-        case .unary(let u):
-            out += u.op.rawValue
-            writeOperand(u.expr, needsParens: Printer.needsParensForUnaryOperand(u.expr), to: &out)
-        case .paren(let p):
-            out += "("
-            write(p.expr, to: &out)
-            out += ")"
+        default:
+            break
         }
+    }
+
+    @inline(never)
+    private func writeSubquery(_ expr: Expr, to out: inout String) {
+        guard case .subquery(let s) = expr else { return }
+        writeOperand(s.expr, needsParens: Printer.needsParensForPostfix(s.expr), to: &out)
+        out += "["
+        out += Printer.format(s.window)
+        out += ":"
+        if let step = s.step { out += Printer.format(step) }
+        out += "]"
+        writeModifiers(at: s.at, rangeModifier: nil, offset: s.offset, to: &out)
+    }
+
+    @inline(never)
+    private func writeCall(_ expr: Expr, to out: inout String) {
+        guard case .call(let c) = expr else { return }
+        out += c.name
+        out += "("
+        writeList(c.args, to: &out)
+        out += ")"
+    }
+
+    @inline(never)
+    private func writeAggregation(_ expr: Expr, to out: inout String) {
+        guard case .aggregation(let a) = expr else { return }
+        out += a.op.rawValue
+        if let g = a.grouping {
+            out += g.without ? " without (" : " by ("
+            out += g.labels.map(Printer.labelName).joined(separator: ", ")
+            out += ") "
+        }
+        out += "("
+        if let param = a.param {
+            write(param, to: &out)
+            out += ", "
+        }
+        write(a.expr, to: &out)
+        out += ")"
+    }
+
+    @inline(never)
+    private func writeUnary(_ expr: Expr, to out: inout String) {
+        guard case .unary(let u) = expr else { return }
+        out += u.op.rawValue
+        writeOperand(u.expr, needsParens: Printer.needsParensForUnaryOperand(u.expr), to: &out)
+    }
+
+    @inline(never)
+    private func writeParen(_ expr: Expr, to out: inout String) {
+        guard case .paren(let p) = expr else { return }
+        out += "("
+        write(p.expr, to: &out)
+        out += ")"
     }
 
     private func writeList(_ exprs: [Expr], to out: inout String) {
@@ -85,7 +119,9 @@ public struct Printer: Sendable {
         if needsParens { out += ")" }
     }
 
-    private func writeBinary(_ b: BinaryExpr, to out: inout String) {
+    @inline(never)
+    private func writeBinary(_ expr: Expr, to out: inout String) {
+        guard case .binary(let b) = expr else { return }
         let lhsParens: Bool
         if case .binary(let l) = b.lhs {
             lhsParens = l.op.precedence < b.op.precedence || (l.op.precedence == b.op.precedence && b.op.isRightAssociative)
@@ -100,6 +136,13 @@ public struct Printer: Sendable {
         }
         writeOperand(b.lhs, needsParens: lhsParens, to: &out)
         out += " "
+        writeOperator(b, to: &out)
+        out += " "
+        writeOperand(b.rhs, needsParens: rhsParens, to: &out)
+    }
+
+    @inline(never)
+    private func writeOperator(_ b: BinaryExpr, to out: inout String) {
         out += b.op.rawValue
         if b.returnBool { out += " bool" }
         let m = b.matching
@@ -127,8 +170,6 @@ public struct Printer: Sendable {
                 if let r = fill.rhs { out += " fill_right (" + Printer.formatNumber(r) + ")" }
             }
         }
-        out += " "
-        writeOperand(b.rhs, needsParens: rhsParens, to: &out)
     }
 
     /// A unary expression binds like `*`, so it needs parentheses as the left operand of `^`.
