@@ -43,6 +43,11 @@ public enum Run {
         process.standardError = errPipe
         process.standardInput = inPipe
         try process.run()
+        // A hung child fails its test instead of hanging the suite.
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        defer { watchdog.cancel() }
         if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
         try inPipe.fileHandleForWriting.close()
         // Read both pipes concurrently so a chatty process cannot fill one and block.

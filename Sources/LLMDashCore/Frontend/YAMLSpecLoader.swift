@@ -1,5 +1,3 @@
-import Yams
-
 /// A spec document of any kind that a file may hold.
 public enum SpecDocument: Sendable, Hashable {
     case dashboard(DashboardSpec)
@@ -25,7 +23,7 @@ public enum YAMLSpecLoader {
         return (documents, ctx.diagnostics)
     }
 
-    static func readDocument(_ node: Node, _ ctx: ReadContext) -> SpecDocument? {
+    static func readDocument(_ node: YAMLNode, _ ctx: ReadContext) -> SpecDocument? {
         guard let top = MappingReader(node, ctx, what: "a spec document") else { return nil }
         top.allow(["apiVersion", "kind", "metadata", "spec"])
         if let version = top.requiredString("apiVersion"), version != apiVersion {
@@ -94,7 +92,7 @@ public enum YAMLSpecLoader {
         return dashboard
     }
 
-    static func readRow(_ node: Node, _ ctx: ReadContext) -> RowSpec? {
+    static func readRow(_ node: YAMLNode, _ ctx: ReadContext) -> RowSpec? {
         guard let map = MappingReader(node, ctx, what: "a row") else { return nil }
         map.allow(["title", "key", "id", "collapsed", "repeat", "panels"])
         var row = RowSpec(title: map.requiredString("title") ?? "", collapsed: map.bool("collapsed") ?? false)
@@ -110,18 +108,18 @@ public enum YAMLSpecLoader {
 
     // MARK: Variables
 
-    static func singleKey(_ node: Node, _ ctx: ReadContext, what: String, kinds: [String]) -> (String, Node)? {
-        guard case .mapping(let mapping) = node, mapping.count == 1, let (keyNode, body) = mapping.first else {
+    static func singleKey(_ node: YAMLNode, _ ctx: ReadContext, what: String, kinds: [String]) -> (String, YAMLNode)? {
+        guard case .mapping(let mapping) = node, mapping.pairs.count == 1, let pair = mapping.pairs.first else {
             ctx.error(
                 "spec.type", "\(what) must be a mapping with one key naming its kind",
                 at: node, notes: ["kinds: " + kinds.joined(separator: ", ")])
             return nil
         }
-        guard let kind = ctx.choice(keyNode, what: "\(what) kind", from: kinds) else { return nil }
-        return (kind, body)
+        guard let kind = ctx.choice(pair.key, what: "\(what) kind", from: kinds) else { return nil }
+        return (kind, pair.value)
     }
 
-    static func readVariable(_ node: Node, _ ctx: ReadContext) -> VariableSpec? {
+    static func readVariable(_ node: YAMLNode, _ ctx: ReadContext) -> VariableSpec? {
         let kinds = VariableSpec.Kind.allCases.map(\.rawValue)
         guard let (kindName, body) = singleKey(node, ctx, what: "a variable", kinds: kinds),
             let kind = VariableSpec.Kind(rawValue: kindName),
@@ -176,7 +174,7 @@ public enum YAMLSpecLoader {
 
     // MARK: Annotations and links
 
-    static func readAnnotation(_ node: Node, _ ctx: ReadContext) -> AnnotationSpec? {
+    static func readAnnotation(_ node: YAMLNode, _ ctx: ReadContext) -> AnnotationSpec? {
         guard let map = MappingReader(node, ctx, what: "an annotation") else { return nil }
         map.allow([
             "name", "expr", "datasource", "iconColor", "enable", "hide", "step", "titleFormat", "textFormat",
@@ -197,7 +195,7 @@ public enum YAMLSpecLoader {
         return annotation
     }
 
-    static func readLink(_ node: Node, _ ctx: ReadContext, dashboardLink: Bool) -> LinkSpec? {
+    static func readLink(_ node: YAMLNode, _ ctx: ReadContext, dashboardLink: Bool) -> LinkSpec? {
         guard let map = MappingReader(node, ctx, what: "a link") else { return nil }
         var keys = ["title", "url", "tooltip", "icon", "targetBlank", "includeVars", "keepTime"]
         if dashboardLink { keys += ["tags", "asDropdown"] }
@@ -234,7 +232,7 @@ public enum YAMLSpecLoader {
         "mappings", "overrides", "dataLinks",
     ]
 
-    static func readPanel(_ node: Node, _ ctx: ReadContext) -> PanelSpec? {
+    static func readPanel(_ node: YAMLNode, _ ctx: ReadContext) -> PanelSpec? {
         let kinds = PanelType.allCases.map(\.rawValue)
         guard let (kindName, body) = singleKey(node, ctx, what: "a panel", kinds: kinds),
             let type = PanelType(rawValue: kindName),
@@ -293,7 +291,7 @@ public enum YAMLSpecLoader {
         map.choice(key, OptionVocabulary.choices[key] ?? [])
     }
 
-    static func readQuery(_ node: Node, _ ctx: ReadContext) -> QuerySpec? {
+    static func readQuery(_ node: YAMLNode, _ ctx: ReadContext) -> QuerySpec? {
         if case .scalar = node {
             guard let expr = ctx.string(node, what: "a query") else { return nil }
             var query = QuerySpec(expr)
@@ -343,7 +341,7 @@ public enum YAMLSpecLoader {
     }
 
     /// `color: palette-classic`, `color: {fixed: orange}`, or `color: {mode: …, fixedColor: …, seriesBy: …}`.
-    static func readColor(_ node: Node, _ ctx: ReadContext) -> ColorSpec? {
+    static func readColor(_ node: YAMLNode, _ ctx: ReadContext) -> ColorSpec? {
         if case .scalar = node {
             return ctx.choice(node, what: "color mode", from: ColorSpec.modes).map { ColorSpec(mode: $0) }
         }
@@ -356,7 +354,7 @@ public enum YAMLSpecLoader {
     }
 
     /// A list whose first step is a bare colour (the base), then `{orange: 0.5}` or `{color: orange, value: 0.5}`.
-    static func readThresholds(_ node: Node, _ ctx: ReadContext) -> [ThresholdStep]? {
+    static func readThresholds(_ node: YAMLNode, _ ctx: ReadContext) -> [ThresholdStep]? {
         guard let items = ctx.list(node, what: "'thresholds'") else { return nil }
         var steps: [ThresholdStep] = []
         for (i, item) in items.enumerated() {
@@ -370,11 +368,12 @@ public enum YAMLSpecLoader {
                 }
                 steps.append(ThresholdStep(color))
             case .mapping(let m):
-                if m.count == 1, let (k, v) = m.first, case .scalar(let ks) = k, ks.string != "color",
-                    ks.string != "value"
+                if m.pairs.count == 1, let pair = m.pairs.first, case .scalar(let ks) = pair.key, ks.value != "color",
+                    ks.value != "value"
                 {
-                    let value = ctx.isNullNode(v) ? nil : ctx.double(v, what: "the value of threshold '\(ks.string)'")
-                    steps.append(ThresholdStep(ks.string, value))
+                    let v = pair.value
+                    let value = ctx.isNullNode(v) ? nil : ctx.double(v, what: "the value of threshold '\(ks.value)'")
+                    steps.append(ThresholdStep(ks.value, value))
                 } else if let map = MappingReader(item, ctx, what: "a threshold step") {
                     map.allow(["color", "value"])
                     steps.append(ThresholdStep(map.requiredString("color") ?? "", map.double("value")))
@@ -395,7 +394,7 @@ public enum YAMLSpecLoader {
         MappingResult(text: map.string("text"), color: map.string("color"), index: map.int("index"))
     }
 
-    static func readMapping(_ node: Node, _ ctx: ReadContext) -> ValueMappingSpec? {
+    static func readMapping(_ node: YAMLNode, _ ctx: ReadContext) -> ValueMappingSpec? {
         guard
             let (kind, body) = singleKey(
                 node, ctx, what: "a value mapping", kinds: ["value", "range", "regex", "special"])
@@ -433,7 +432,7 @@ public enum YAMLSpecLoader {
         "axisPlacement", "cellType", "hidden", "thresholds",
     ]
 
-    static func readOverride(_ node: Node, _ ctx: ReadContext) -> OverrideSpec? {
+    static func readOverride(_ node: YAMLNode, _ ctx: ReadContext) -> OverrideSpec? {
         guard let map = MappingReader(node, ctx, what: "an override") else { return nil }
         map.allow(["match", "set"])
         guard let matchNode = map.required("match"),
@@ -501,7 +500,7 @@ public enum YAMLSpecLoader {
 
     // MARK: Per-type options
 
-    static func reducers(_ node: Node, _ ctx: ReadContext, what: String) -> [String]? {
+    static func reducers(_ node: YAMLNode, _ ctx: ReadContext, what: String) -> [String]? {
         guard let names = ctx.strings(node, what: what) else { return nil }
         for name in names where !OptionVocabulary.reducers.contains(name) {
             var notes: [String] = []

@@ -1,5 +1,3 @@
-import Yams
-
 /// Reading state for one YAML file: the source, the diagnostics so far, and a budget that stops
 /// alias expansion ("billion laughs") from turning a small file into an unbounded walk.
 final class ReadContext {
@@ -13,20 +11,18 @@ final class ReadContext {
         self.budget = 200_000 + 4 * file.utf8.count
     }
 
-    func location(_ node: Node) -> SourceLocation? {
-        node.mark.map { file.location(line: $0.line, scalarColumn: $0.column) }
+    func location(_ node: YAMLNode) -> SourceLocation { file.location(ofByte: node.offset) }
+
+    func error(_ id: String, _ message: String, at node: YAMLNode?, notes: [String] = []) {
+        diagnostics.append(.error(id, message, at: file.location(ofByte: node?.offset ?? 0), notes: notes))
     }
 
-    func error(_ id: String, _ message: String, at node: Node?, notes: [String] = []) {
-        diagnostics.append(.error(id, message, at: node.flatMap(location) ?? file.location(ofByte: 0), notes: notes))
-    }
-
-    func warning(_ id: String, _ message: String, at node: Node?, notes: [String] = []) {
-        diagnostics.append(.warning(id, message, at: node.flatMap(location) ?? file.location(ofByte: 0), notes: notes))
+    func warning(_ id: String, _ message: String, at node: YAMLNode?, notes: [String] = []) {
+        diagnostics.append(.warning(id, message, at: file.location(ofByte: node?.offset ?? 0), notes: notes))
     }
 
     /// Charges one visited node; false once the document has expanded past any sensible size.
-    func spend(_ node: Node) -> Bool {
+    func spend(_ node: YAMLNode) -> Bool {
         budget -= 1
         if budget < 0 {
             if !budgetExceeded {
@@ -38,84 +34,75 @@ final class ReadContext {
         return true
     }
 
-    func source(of node: Node) -> ScalarSource? {
-        guard case .scalar(let scalar) = node, let start = location(node) else { return nil }
-        let style: ScalarSource.Style =
-            switch scalar.style {
-            case .singleQuoted: .singleQuoted
-            case .doubleQuoted: .doubleQuoted
-            case .literal: .literal
-            case .folded: .folded
-            default: .plain
-            }
-        return ScalarSource(start: start, style: style)
+    func source(of node: YAMLNode) -> ScalarSource? {
+        guard case .scalar(let scalar) = node else { return nil }
+        return ScalarSource(start: file.location(ofByte: scalar.offset), style: scalar.style)
     }
 
     /// Describes a node's kind for "expected X, found Y" messages.
-    static func kindName(_ node: Node) -> String {
+    static func kindName(_ node: YAMLNode) -> String {
         switch node {
-        case .scalar(let s):
-            if s.style == .plain, isNull(s.string) { return "null" }
-            return "a scalar"
-        case .mapping: return "a mapping"
-        case .sequence: return "a list"
-        case .alias: return "an alias"
+        case .scalar(let s): isNull(s) ? "null" : "a scalar"
+        case .mapping: "a mapping"
+        case .sequence: "a list"
         }
     }
 
-    static func isNull(_ text: String) -> Bool {
-        text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL"
+    static func isNull(_ s: YAMLScalar) -> Bool {
+        guard s.style == .plain, s.tag == nil || s.tag == "!!null" else { return false }
+        switch s.value {
+        case "", "~", "null", "Null", "NULL": return true
+        default: return false
+        }
+    }
+
+    func isNullNode(_ node: YAMLNode) -> Bool {
+        if case .scalar(let s) = node { return Self.isNull(s) }
+        return false
+    }
+
+    /// A scalar written without quotes and without a `!!str` tag: the only kind that can be a number or a boolean.
+    static func plainValue(_ node: YAMLNode) -> String? {
+        if case .scalar(let s) = node, s.style == .plain, s.tag != "!!str" { return s.value }
+        return nil
     }
 
     // MARK: Scalars
 
-    func string(_ node: Node, what: String) -> String? {
+    func string(_ node: YAMLNode, what: String) -> String? {
         guard case .scalar(let scalar) = node else {
             error("spec.type", "\(what) must be a string, found \(Self.kindName(node))", at: node)
             return nil
         }
-        return scalar.string
+        return scalar.value
     }
 
-    func isNullNode(_ node: Node) -> Bool {
-        if case .scalar(let s) = node, s.style == .plain, Self.isNull(s.string) { return true }
-        return false
-    }
-
-    func double(_ node: Node, what: String) -> Double? {
-        if case .scalar(let scalar) = node, scalar.style == .plain, let value = Self.parseNumber(scalar.string) {
-            return value
-        }
+    func double(_ node: YAMLNode, what: String) -> Double? {
+        if let text = Self.plainValue(node), let value = Self.parseNumber(text) { return value }
         error("spec.type", "\(what) must be a number, found \(describe(node))", at: node)
         return nil
     }
 
-    func int(_ node: Node, what: String) -> Int? {
-        if case .scalar(let scalar) = node, scalar.style == .plain, let value = Int(scalar.string) {
-            return value
-        }
+    func int(_ node: YAMLNode, what: String) -> Int? {
+        if let text = Self.plainValue(node), let value = Int(text) { return value }
         error("spec.type", "\(what) must be an integer, found \(describe(node))", at: node)
         return nil
     }
 
-    func bool(_ node: Node, what: String) -> Bool? {
-        if case .scalar(let scalar) = node, scalar.style == .plain {
-            switch scalar.string {
-            case "true", "True", "TRUE": return true
-            case "false", "False", "FALSE": return false
-            default: break
-            }
+    func bool(_ node: YAMLNode, what: String) -> Bool? {
+        switch Self.plainValue(node) {
+        case "true", "True", "TRUE": return true
+        case "false", "False", "FALSE": return false
+        default:
+            error("spec.type", "\(what) must be true or false, found \(describe(node))", at: node)
+            return nil
         }
-        error("spec.type", "\(what) must be true or false, found \(describe(node))", at: node)
-        return nil
     }
 
-    func describe(_ node: Node) -> String {
-        if case .scalar(let s) = node {
-            let text = s.string.count > 40 ? String(s.string.prefix(40)) + "…" : s.string
-            return s.style == .plain && Self.isNull(s.string) ? "null" : "'\(text)'"
-        }
-        return Self.kindName(node)
+    func describe(_ node: YAMLNode) -> String {
+        guard case .scalar(let s) = node else { return Self.kindName(node) }
+        if Self.isNull(s) { return "null" }
+        return "'" + (s.value.utf8.count > 40 ? String(s.value.prefix(40)) + "…" : s.value) + "'"
     }
 
     static func parseNumber(_ text: String) -> Double? {
@@ -133,7 +120,7 @@ final class ReadContext {
     }
 
     /// One of a fixed set of words, with a did-you-mean when it is close to one.
-    func choice(_ node: Node, what: String, from allowed: [String]) -> String? {
+    func choice(_ node: YAMLNode, what: String, from allowed: [String]) -> String? {
         guard let text = string(node, what: what) else { return nil }
         if allowed.contains(text) { return text }
         var notes = ["expected one of: " + allowed.joined(separator: ", ")]
@@ -142,62 +129,57 @@ final class ReadContext {
         return nil
     }
 
-    func strings(_ node: Node, what: String) -> [String]? {
-        if case .scalar = node, !isNullNode(node) {
-            return string(node, what: what).map { [$0] }
-        }
-        guard case .sequence(let seq) = node else {
+    func strings(_ node: YAMLNode, what: String) -> [String]? {
+        switch node {
+        case .scalar(let s) where !Self.isNull(s):
+            return [s.value]
+        case .sequence(let seq):
+            var out: [String] = []
+            out.reserveCapacity(seq.items.count)
+            for item in seq.items where spend(item) {
+                if let s = string(item, what: "each of \(what)") { out.append(s) }
+            }
+            return out
+        default:
             error("spec.type", "\(what) must be a list of strings, found \(Self.kindName(node))", at: node)
             return nil
         }
-        var out: [String] = []
-        for item in seq where spend(item) {
-            if let s = string(item, what: "each of \(what)") { out.append(s) }
-        }
-        return out
     }
 
-    func list(_ node: Node, what: String) -> [Node]? {
-        guard case .sequence(let seq) = node else {
-            if isNullNode(node) { return [] }
-            error("spec.type", "\(what) must be a list, found \(Self.kindName(node))", at: node)
-            return nil
-        }
-        return Array(seq)
+    func list(_ node: YAMLNode, what: String) -> [YAMLNode]? {
+        if case .sequence(let seq) = node { return seq.items }
+        if isNullNode(node) { return [] }
+        error("spec.type", "\(what) must be a list, found \(Self.kindName(node))", at: node)
+        return nil
     }
 
-    /// Arbitrary YAML carried into the JSON output (e.g. transformation options): scalars keep their YAML type.
-    func json(_ node: Node, depth: Int = 0) -> JSON? {
+    /// Arbitrary YAML carried into the JSON output (e.g. transformation options): plain scalars keep their YAML type.
+    func json(_ node: YAMLNode) -> JSON? {
         guard spend(node) else { return nil }
         switch node {
         case .scalar(let scalar):
-            if scalar.style == .plain {
-                let s = scalar.string
-                if Self.isNull(s) { return .null }
+            if let s = Self.plainValue(node) {
+                if Self.isNull(scalar) { return .null }
                 if s == "true" { return .bool(true) }
                 if s == "false" { return .bool(false) }
                 if let i = Int(s) { return .int(i) }
                 if let d = Self.parseNumber(s) { return .number(d) }
             }
-            return .string(scalar.string)
+            return .string(scalar.value)
         case .sequence(let seq):
             var out: [JSON] = []
-            for item in seq {
-                guard let value = json(item, depth: depth + 1) else { return nil }
+            for item in seq.items {
+                guard let value = json(item) else { return nil }
                 out.append(value)
             }
             return .array(out)
         case .mapping(let map):
             var out: [String: JSON] = [:]
-            for (key, value) in map {
-                guard let name = string(key, what: "a key"), let converted = json(value, depth: depth + 1) else {
-                    return nil
-                }
+            for pair in map.pairs {
+                guard let name = string(pair.key, what: "a key"), let converted = json(pair.value) else { return nil }
                 out[name] = converted
             }
             return .object(out)
-        case .alias:
-            return nil
         }
     }
 }
@@ -205,14 +187,19 @@ final class ReadContext {
 /// A YAML mapping read under a strict schema: known keys only (did-you-mean for the rest), no duplicates,
 /// `<<` merge keys applied.
 struct MappingReader {
+    struct Entry {
+        var key: String
+        var keyNode: YAMLNode
+        var value: YAMLNode
+    }
+
     let ctx: ReadContext
-    let node: Node
+    let node: YAMLNode
     let what: String
-    private(set) var entries: [(key: String, keyNode: Node, value: Node)] = []
-    private var index: [String: Int] = [:]
+    private(set) var entries: [Entry] = []
 
     /// Nil (after reporting) when `node` is not a mapping.
-    init?(_ node: Node, _ ctx: ReadContext, what: String) {
+    init?(_ node: YAMLNode, _ ctx: ReadContext, what: String) {
         self.ctx = ctx
         self.node = node
         self.what = what
@@ -220,34 +207,38 @@ struct MappingReader {
             ctx.error("spec.type", "\(what) must be a mapping, found \(ReadContext.kindName(node))", at: node)
             return nil
         }
+        entries.reserveCapacity(mapping.pairs.count)
         collect(mapping, depth: 0)
     }
 
+    private func index(of key: String) -> Int? {
+        entries.firstIndex { $0.key == key }
+    }
+
     /// Explicit keys first (a repeated one is an error); then keys from `<<` merges that are not already set.
-    private mutating func collect(_ mapping: Node.Mapping, depth: Int) {
-        var merges: [Node] = []
-        for (keyNode, value) in mapping {
-            guard ctx.spend(keyNode) else { return }
-            guard case .scalar(let scalar) = keyNode else {
-                ctx.error("spec.type", "keys in \(what) must be strings", at: keyNode)
+    private mutating func collect(_ mapping: YAMLMapping, depth: Int) {
+        var merges: [YAMLNode] = []
+        for pair in mapping.pairs {
+            guard ctx.spend(pair.key) else { return }
+            guard case .scalar(let scalar) = pair.key else {
+                ctx.error("spec.type", "keys in \(what) must be strings", at: pair.key)
                 continue
             }
-            let key = scalar.string
+            let key = scalar.value
             if key == "<<", scalar.style == .plain {
-                if case .sequence(let seq) = value { merges.append(contentsOf: seq) } else { merges.append(value) }
+                if case .sequence(let seq) = pair.value { merges.append(contentsOf: seq.items) } else { merges.append(pair.value) }
                 continue
             }
-            if let existing = index[key] {
+            if let existing = index(of: key) {
                 if depth == 0 {
-                    let first = ctx.location(entries[existing].keyNode).map { "\($0)" } ?? "?"
+                    let first = ctx.location(entries[existing].keyNode)
                     ctx.error(
-                        "spec.duplicate-key", "duplicate key '\(key)' in \(what)", at: keyNode,
+                        "spec.duplicate-key", "duplicate key '\(key)' in \(what)", at: pair.key,
                         notes: ["first given at \(first)"])
                 }
                 continue
             }
-            index[key] = entries.count
-            entries.append((key, keyNode, value))
+            entries.append(Entry(key: key, keyNode: pair.key, value: pair.value))
         }
         for source in merges {
             guard case .mapping(let merged) = source, depth < 8 else {
@@ -271,24 +262,22 @@ struct MappingReader {
         }
     }
 
-    var keys: [String] { entries.map(\.key) }
-
-    func has(_ key: String) -> Bool { index[key] != nil }
+    func has(_ key: String) -> Bool { index(of: key) != nil }
 
     /// The value node, treating an explicit null as absent.
-    func value(_ key: String) -> Node? {
-        guard let i = index[key] else { return nil }
+    func value(_ key: String) -> YAMLNode? {
+        guard let i = index(of: key) else { return nil }
         let value = entries[i].value
         return ctx.isNullNode(value) ? nil : value
     }
 
-    func keyNode(_ key: String) -> Node? { index[key].map { entries[$0].keyNode } }
+    func keyNode(_ key: String) -> YAMLNode? { index(of: key).map { entries[$0].keyNode } }
 
     func location(_ key: String) -> SourceLocation? {
-        (value(key) ?? keyNode(key)).flatMap(ctx.location)
+        (value(key) ?? keyNode(key)).map(ctx.location)
     }
 
-    func required(_ key: String) -> Node? {
+    func required(_ key: String) -> YAMLNode? {
         if let v = value(key) { return v }
         ctx.error("spec.missing-key", "\(what) needs '\(key)'", at: keyNode(key) ?? node)
         return nil
@@ -300,7 +289,7 @@ struct MappingReader {
     func double(_ key: String) -> Double? { value(key).flatMap { ctx.double($0, what: "'\(key)'") } }
     func bool(_ key: String) -> Bool? { value(key).flatMap { ctx.bool($0, what: "'\(key)'") } }
     func strings(_ key: String) -> [String]? { value(key).flatMap { ctx.strings($0, what: "'\(key)'") } }
-    func list(_ key: String) -> [Node]? { value(key).flatMap { ctx.list($0, what: "'\(key)'") } }
+    func list(_ key: String) -> [YAMLNode]? { value(key).flatMap { ctx.list($0, what: "'\(key)'") } }
     func choice(_ key: String, _ allowed: [String]) -> String? {
         value(key).flatMap { ctx.choice($0, what: "'\(key)'", from: allowed) }
     }

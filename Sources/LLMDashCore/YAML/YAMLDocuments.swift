@@ -6,7 +6,7 @@ public enum YAMLDocuments {
     /// recursive readers (ours and the YAML composer's) clear of stack exhaustion on hostile input.
     public static let maxDepth = 64
 
-    public static func parse(_ file: SourceFile) -> (documents: [Node], diagnostics: [Diagnostic]) {
+    public static func parse(_ file: SourceFile) -> (documents: [YAMLNode], diagnostics: [Diagnostic]) {
         if let deep = NestingScan.firstTooDeep(file.utf8, limit: maxDepth) {
             return (
                 [],
@@ -17,16 +17,47 @@ public enum YAMLDocuments {
             )
         }
         do {
-            let parser = try Parser(yaml: file.text)
-            var documents: [Node] = []
+            let parser = try Parser(yaml: file.text, resolver: .basic)
+            var documents: [YAMLNode] = []
+            var budget = 200_000 + 4 * file.utf8.count
             while let node = try parser.nextRoot() {
-                documents.append(node)
+                documents.append(convert(node, file, &budget))
+                if budget < 0 {
+                    return ([], [.error("yaml.too-large", "document expands to too many nodes (aliases referring to aliases?)", at: file.location(ofByte: 0))])
+                }
             }
             return (documents, [])
         } catch let error as YamlError {
             return ([], [diagnostic(for: error, in: file)])
         } catch {
             return ([], [.error("yaml.syntax", "\(error)", at: file.location(ofByte: 0))])
+        }
+    }
+
+    static func convert(_ node: Node, _ file: SourceFile, _ budget: inout Int) -> YAMLNode {
+        budget -= 1
+        if budget < 0 { return .scalar(YAMLScalar(value: "", style: .plain, offset: 0)) }
+        let offset = node.mark.map { file.byteOffset(line: $0.line, scalarColumn: $0.column) } ?? 0
+        switch node {
+        case .scalar(let s):
+            let style: ScalarSource.Style =
+                switch s.style {
+                case .singleQuoted: .singleQuoted
+                case .doubleQuoted: .doubleQuoted
+                case .literal: .literal
+                case .folded: .folded
+                default: .plain
+                }
+            return .scalar(YAMLScalar(value: s.string, style: style, offset: offset))
+        case .mapping(let m):
+            return .mapping(
+                YAMLMapping(
+                    pairs: m.map { YAMLPair(key: convert($0.key, file, &budget), value: convert($0.value, file, &budget)) },
+                    offset: offset))
+        case .sequence(let seq):
+            return .sequence(YAMLSequence(items: seq.map { convert($0, file, &budget) }, offset: offset))
+        case .alias:
+            return .scalar(YAMLScalar(value: "", style: .plain, offset: offset))
         }
     }
 

@@ -163,7 +163,7 @@ public enum GrafanaQuery {
     /// Puts the variable text back into messages that quote a stand-in.
     private static func restoreNames(_ d: Diagnostic, _ substitutions: [Substitution]) -> Diagnostic {
         var d = d
-        for s in substitutions where s.role == .identifier && d.range.overlaps(s.reference.range) {
+        for s in substitutions where s.role != .text && s.role != .comment && d.range.overlaps(s.reference.range) {
             let original = originalText(of: s)
             d.message = replaceAll(in: d.message, s.replacement, with: original)
         }

@@ -153,8 +153,6 @@ extension Parser {
     mutating func parseUnary() throws(SyntaxAbort) -> Parsed {
         guard current.kind == .add || current.kind == .sub else { return try parsePostfix() }
         let opToken = advance()
-        try enter()
-        defer { leave() }
         let operand = try parseExpr(minPrecedence: Parser.unaryOperandPrecedence)
         return makeUnary(opToken, operand)
     }
@@ -280,8 +278,6 @@ extension Parser {
         let nameToken = advance()
         let name = String(text(nameToken))
         let nameRange = nameToken.start..<nameToken.end
-        try enter()
-        defer { leave() }
         let (args, argDepth) = try parseArguments()
         if let signature = FunctionSignature.named(name) {
             if signature.isExperimental && !options.experimentalFunctions {
@@ -344,8 +340,6 @@ extension Parser {
     mutating func parseAggregation() throws(SyntaxAbort) -> Parsed {
         let opToken = advance()
         guard let op = Parser.aggregationOp(opToken.kind) else { throw unexpected() }
-        try enter()
-        defer { leave() }
         var grouping: Grouping?
         if current.kind == .by || current.kind == .without {
             grouping = try parseGroupingClause()

@@ -148,8 +148,6 @@ extension Parser {
     private mutating func parseDurationUnary(context: DurationContext) throws(SyntaxAbort) -> ParsedDuration {
         guard current.kind == .add || current.kind == .sub else { return try parseDurationPrimary(context: context) }
         let opToken = advance()
-        try enter()
-        defer { leave() }
         let operand = try parseDurationExpr(minPrecedence: Parser.unaryOperandPrecedence, context: context)
         return applyUnary(opToken, operand)
     }
@@ -207,8 +205,6 @@ extension Parser {
 
     private mutating func parseMinMax(context: DurationContext) throws(SyntaxAbort) -> ParsedDuration {
         let keyword = advance()
-        try enter()
-        defer { leave() }
         guard current.kind == .leftParen else { throw unexpected(context: context.context, expected: context.expected) }
         advance()
         let a = try parseDurationExpr(minPrecedence: 0, context: context)
