@@ -26,7 +26,7 @@ public enum Run {
     /// Runs `executable` with `arguments` in `directory`, feeding `input` to stdin, and waits for it.
     public static func process(
         _ executable: String, _ arguments: [String], in directory: URL? = nil, input: String? = nil,
-        environment: [String: String]? = nil
+        environment: [String: String]? = nil, timeout: Double = 300
     ) throws -> RunResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
