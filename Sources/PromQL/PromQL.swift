@@ -20,7 +20,8 @@ public enum PromQL {
             }
         }
         let valid = expr != nil && !diagnostics.contains { $0.severity == .error }
-        return ParseResult(expr: parser.hasSyntaxErrors ? nil : expr, diagnostics: diagnostics, isValid: valid,
+        return ParseResult(
+            expr: parser.hasSyntaxErrors ? nil : expr, diagnostics: diagnostics, isValid: valid,
             type: valid ? type : nil)
     }
 

@@ -39,9 +39,15 @@ struct DiagnosticTests {
         #expect(firstError("sum some_metric by (test)") == "unexpected identifier \"some_metric\"")
         #expect(firstError("foo + group_left(baz) bar") == "unexpected <group_left>")
         #expect(firstError("sum without(,)(x)") == "unexpected \",\" in grouping opts, expected label")
-        #expect(firstError("foo{__name__=\"bar\" lol}") == "unexpected identifier \"lol\" in label matching, expected \",\" or \"}\"")
-        #expect(firstError("foo[]") == "unexpected \"]\" in subquery or range selector, expected number, duration, step(), or range()")
-        #expect(firstError("x offset") == "unexpected end of input in offset, expected number, duration, step(), or range()")
+        #expect(
+            firstError("foo{__name__=\"bar\" lol}")
+                == "unexpected identifier \"lol\" in label matching, expected \",\" or \"}\"")
+        #expect(
+            firstError("foo[]")
+                == "unexpected \"]\" in subquery or range selector, expected number, duration, step(), or range()")
+        #expect(
+            firstError("x offset") == "unexpected end of input in offset, expected number, duration, step(), or range()"
+        )
         #expect(firstError("x @") == "unexpected end of input in @, expected timestamp")
         #expect(firstError("") == "no expression found in input")
         #expect(firstError("# only a comment\n") == "no expression found in input")

@@ -22,10 +22,14 @@ struct FeatureSwitchTests {
         ("sort_by_label(x, \"a\")", Switch.experimentalFunctions, "function \"sort_by_label\" is not enabled"),
         ("mad_over_time(x[5m])", .experimentalFunctions, "function \"mad_over_time\" is not enabled"),
         ("step()", .experimentalFunctions, "function \"step\" is not enabled"),
-        ("limitk(2, x)", .experimentalFunctions,
-            "limitk() is experimental and must be enabled with --enable-feature=promql-experimental-functions"),
-        ("limit_ratio(0.5, x)", .experimentalFunctions,
-            "limit_ratio() is experimental and must be enabled with --enable-feature=promql-experimental-functions"),
+        (
+            "limitk(2, x)", .experimentalFunctions,
+            "limitk() is experimental and must be enabled with --enable-feature=promql-experimental-functions"
+        ),
+        (
+            "limit_ratio(0.5, x)", .experimentalFunctions,
+            "limit_ratio() is experimental and must be enabled with --enable-feature=promql-experimental-functions"
+        ),
         ("x[5m + 1m]", .durationExpressions, "experimental duration expression is not enabled"),
         ("x[step()]", .durationExpressions, "experimental duration expression is not enabled"),
         ("x offset (1m)", .durationExpressions, "experimental duration expression is not enabled"),

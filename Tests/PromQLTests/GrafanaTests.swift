@@ -71,7 +71,9 @@ struct GrafanaTests {
     }
 
     @Test func globalsAreAlwaysDefined() {
-        for name in ["__interval", "__interval_ms", "__rate_interval", "__range", "__range_s", "__range_ms", "__from", "__to"] {
+        for name in [
+            "__interval", "__interval_ms", "__rate_interval", "__range", "__range_s", "__range_ms", "__from", "__to",
+        ] {
             let result = GrafanaQuery.check("vector($\(name))", variables: [])
             #expect(result.isValid, "\(name): \(result.diagnostics.map(\.message))")
         }

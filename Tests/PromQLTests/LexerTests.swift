@@ -12,8 +12,13 @@ struct LexerTests {
     }
 
     @Test(arguments: [
-        ("sum(rate(x[5m]))", [TokenKind.sum, .leftParen, .identifier, .leftParen, .identifier, .leftBracket, .duration,
-            .rightBracket, .rightParen, .rightParen, .eof]),
+        (
+            "sum(rate(x[5m]))",
+            [
+                TokenKind.sum, .leftParen, .identifier, .leftParen, .identifier, .leftBracket, .duration,
+                .rightBracket, .rightParen, .rightParen, .eof,
+            ]
+        ),
         ("a:b:c{x=~'y'}", [.metricIdentifier, .leftBrace, .identifier, .eqlRegex, .string, .rightBrace, .eof]),
         ("a </ b >/ c", [.identifier, .trimUpper, .identifier, .trimLower, .identifier, .eof]),
         ("x == bool 1", [.identifier, .eqlc, .bool, .number, .eof]),
@@ -80,14 +85,15 @@ struct LexerTests {
         #expect(Lexer.tokenize(bytes).error == "invalid UTF-8 rune")
     }
 
-    @Test(arguments: [
-        ("\"a\\tb\"", [0x61, 0x09, 0x62]),
-        ("'it\\'s'", Array("it's".utf8)),
-        ("`a\\nb`", Array("a\\nb".utf8)),
-        ("\"\\xFF\\377\"", [0xFF, 0xFF]),
-        ("\"\\u00e9\\U0001F600\"", Array("é😀".utf8)),
-        ("\"\\a\\b\\f\\v\\\\\"", [0x07, 0x08, 0x0C, 0x0B, 0x5C]),
-    ] as [(String, [UInt8])])
+    @Test(
+        arguments: [
+            ("\"a\\tb\"", [0x61, 0x09, 0x62]),
+            ("'it\\'s'", Array("it's".utf8)),
+            ("`a\\nb`", Array("a\\nb".utf8)),
+            ("\"\\xFF\\377\"", [0xFF, 0xFF]),
+            ("\"\\u00e9\\U0001F600\"", Array("é😀".utf8)),
+            ("\"\\a\\b\\f\\v\\\\\"", [0x07, 0x08, 0x0C, 0x0B, 0x5C]),
+        ] as [(String, [UInt8])])
     func unquote(literal: String, bytes: [UInt8]) {
         #expect(GoQuote.unquote(Array(literal.utf8)[...]) == bytes)
     }

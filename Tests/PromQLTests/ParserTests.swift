@@ -103,7 +103,8 @@ struct ParserTests {
     }
 
     @Test(arguments: [
-        #"{"foo.bar"}"#, #"{"foo.bar", "service.name"="api"}"#, #"{__name__="foo.bar"}"#, #"{"service.name"="api", "foo.bar"}"#,
+        #"{"foo.bar"}"#, #"{"foo.bar", "service.name"="api"}"#, #"{__name__="foo.bar"}"#,
+        #"{"service.name"="api", "foo.bar"}"#,
     ])
     func quotedUTF8Names(query: String) throws {
         let e = try #require(tree(query))
@@ -125,7 +126,8 @@ struct ParserTests {
     }
 
     @Test func keywordsAsLabelNames() throws {
-        let e = try #require(tree(#"sum without(and, by, avg, count, alert, on, group_left) (x{offset="1", bool="2"})"#))
+        let e = try #require(
+            tree(#"sum without(and, by, avg, count, alert, on, group_left) (x{offset="1", bool="2"})"#))
         guard case .aggregation(let a) = e else { return }
         #expect(a.groupingLabels == ["and", "by", "avg", "count", "alert", "on", "group_left"])
         #expect(a.isWithout)
@@ -177,11 +179,16 @@ struct ParserTests {
 
     @Test func durationExpressions() throws {
         let m = try #require(tree("foo[5m + step() * 2]")?.matrixSelectors.first)
-        #expect(m.window == .expression(.binary(.add, .number(NumberLiteral(value: 300, isDuration: true)),
-            .binary(.mul, .step, .number(NumberLiteral(value: 2)))))
+        #expect(
+            m.window
+                == .expression(
+                    .binary(
+                        .add, .number(NumberLiteral(value: 300, isDuration: true)),
+                        .binary(.mul, .step, .number(NumberLiteral(value: 2)))))
         )
         let o = try #require(tree("foo offset -max_of(step(), 5s)")?.vectorSelectors.first?.offset)
-        #expect(o.value == .expression(.unary(.minus, .maxOf(.step, .number(NumberLiteral(value: 5, isDuration: true))))))
+        #expect(
+            o.value == .expression(.unary(.minus, .maxOf(.step, .number(NumberLiteral(value: 5, isDuration: true))))))
         #expect(tree("foo offset (5s - 8)")?.vectorSelectors.first?.offset?.value.seconds == nil)
     }
 
@@ -247,11 +254,12 @@ struct ParserTests {
         #expect(e.matching.group == .right([]))
     }
 
-    @Test(arguments: [
-        ("a + fill(0) b", 0.0, 0.0), ("a + fill_left(1) b", 1, nil), ("a + fill_right(-2) b", nil, -2),
-        ("a + fill_left(1) fill_right(2) b", 1, 2), ("a + fill_right(2) fill_left(1) b", 1, 2),
-        ("a + on(x) group_left fill(5m) b", 300, 300),
-    ] as [(String, Double?, Double?)])
+    @Test(
+        arguments: [
+            ("a + fill(0) b", 0.0, 0.0), ("a + fill_left(1) b", 1, nil), ("a + fill_right(-2) b", nil, -2),
+            ("a + fill_left(1) fill_right(2) b", 1, 2), ("a + fill_right(2) fill_left(1) b", 1, 2),
+            ("a + on(x) group_left fill(5m) b", 300, 300),
+        ] as [(String, Double?, Double?)])
     func fillModifiers(query: String, lhs: Double?, rhs: Double?) throws {
         guard case .binary(let b) = try #require(tree(query)) else { return }
         #expect(b.matching.fill == FillModifier(lhs: lhs, rhs: rhs))

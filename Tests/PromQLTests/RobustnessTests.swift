@@ -20,7 +20,9 @@ struct RobustnessTests {
             out.append("invalid without an error")
         }
         if result.isValid, let expr = result.expr {
-            if let text = String(validating: bytes, as: UTF8.self), let problem = roundTripProblem(text, options: options) {
+            if let text = String(validating: bytes, as: UTF8.self),
+                let problem = roundTripProblem(text, options: options)
+            {
                 out.append(problem)
             }
             _ = expr.hashValue
@@ -57,7 +59,8 @@ struct RobustnessTests {
         #expect(verdicts == Array(repeating: false, count: inputs.count))
         // Moderate nesting still works on a small stack.
         let levels = stackSize / (16 * 1024)
-        let moderate = String(repeating: "(", count: levels) + "sum(rate(x[5m]))" + String(repeating: ")", count: levels)
+        let moderate =
+            String(repeating: "(", count: levels) + "sum(rate(x[5m]))" + String(repeating: ")", count: levels)
         let ok = onThread(stackSize: stackSize) { () -> Bool in
             let r = PromQL.parse(moderate, options: .all)
             guard let e = r.expr, r.isValid else { return false }

@@ -11,8 +11,14 @@ struct TypeCheckTests {
         ("hour(x, x, x)", "expected at most 1 argument(s) in call to \"hour\", got 3"),
         ("label_join(x)", "expected at least 3 argument(s) in call to \"label_join\", got 1"),
         ("time(x)", "expected 0 argument(s) in call to \"time\", got 1"),
-        ("histogram_quantile(x, y)", "expected type scalar in call to function \"histogram_quantile\", got instant vector"),
-        ("label_replace(x, 1, \"a\", \"b\", \"c\")", "expected type string in call to function \"label_replace\", got scalar"),
+        (
+            "histogram_quantile(x, y)",
+            "expected type scalar in call to function \"histogram_quantile\", got instant vector"
+        ),
+        (
+            "label_replace(x, 1, \"a\", \"b\", \"c\")",
+            "expected type string in call to function \"label_replace\", got scalar"
+        ),
         ("vector(x)", "expected type scalar in call to function \"vector\", got instant vector"),
         ("nope(x)", "unknown function with name \"nope\""),
         ("sum(x[5m])", "expected type instant vector in aggregation expression, got range vector"),
@@ -34,7 +40,10 @@ struct TypeCheckTests {
         ("x + fill(0) 1", "filling in missing series only allowed between instant vectors"),
         ("x or fill(0) y", "filling in missing series not allowed for set operators"),
         ("-\"s\"", "unary expression only allowed on expressions of type scalar or instant vector, got \"string\""),
-        ("-x[5m]", "unary expression only allowed on expressions of type scalar or instant vector, got \"range vector\""),
+        (
+            "-x[5m]",
+            "unary expression only allowed on expressions of type scalar or instant vector, got \"range vector\""
+        ),
         ("x[5m][1h:]", "subquery is only allowed on instant vector, got matrix instead"),
         ("(1)[5m:]", "subquery is only allowed on instant vector, got scalar instead"),
         ("{}", "vector selector must contain at least one non-empty matcher"),
@@ -50,8 +59,14 @@ struct TypeCheckTests {
         ("(x + y)[5m]", "ranges only allowed for vector selectors"),
         ("x offset 1m [5m]", "no offset modifiers allowed before range"),
         ("x @ 1 [5m]", "no @ modifiers allowed before range"),
-        ("sum(x) offset 1m", "offset modifier must be preceded by an instant vector selector or range vector selector or a subquery"),
-        ("rate(x[5m]) @ 1", "@ modifier must be preceded by an instant vector selector or range vector selector or a subquery"),
+        (
+            "sum(x) offset 1m",
+            "offset modifier must be preceded by an instant vector selector or range vector selector or a subquery"
+        ),
+        (
+            "rate(x[5m]) @ 1",
+            "@ modifier must be preceded by an instant vector selector or range vector selector or a subquery"
+        ),
         ("x offset 1s offset 2s", "offset may not be set multiple times"),
         ("x @ 1 @ 2", "@ <timestamp> may not be set multiple times"),
         ("x @ +Inf", "timestamp out of bounds for @ modifier: +Inf"),
@@ -70,7 +85,11 @@ struct TypeCheckTests {
         ("sum by (\"\") (x)", "invalid label name for grouping: \"\""),
         ("topk(5, x,)", "trailing commas not allowed in function call args"),
         ("x{a=~\"(\"}", "error parsing regexp: missing closing ): `(`"),
-        (String(repeating: "9", count: 400), "error parsing number: strconv.ParseFloat: parsing \"" + String(repeating: "9", count: 400) + "\": value out of range"),
+        (
+            String(repeating: "9", count: 400),
+            "error parsing number: strconv.ParseFloat: parsing \"" + String(repeating: "9", count: 400)
+                + "\": value out of range"
+        ),
     ])
     func semanticErrors(query: String, message: String) {
         let result = parseAll(query)

@@ -248,7 +248,9 @@ public struct LabelMatcher: Hashable, Sendable {
     /// The byte range of the value's string literal (quotes included).
     public var valueRange: Range<Int>
 
-    public init(name: String, op: MatchOp, value: String, sourceRange: Range<Int> = 0..<0, valueRange: Range<Int> = 0..<0) {
+    public init(
+        name: String, op: MatchOp, value: String, sourceRange: Range<Int> = 0..<0, valueRange: Range<Int> = 0..<0
+    ) {
         self.name = name
         self.op = op
         self.value = value
@@ -420,7 +422,10 @@ public struct MatrixSelector: Hashable, Sendable {
     /// The byte range of the whole range selector, modifiers included.
     public var sourceRange: Range<Int>
 
-    public init(selector: VectorSelector, window: DurationValue, windowRange: Range<Int> = 0..<0, sourceRange: Range<Int> = 0..<0) {
+    public init(
+        selector: VectorSelector, window: DurationValue, windowRange: Range<Int> = 0..<0,
+        sourceRange: Range<Int> = 0..<0
+    ) {
         self.selector = selector
         self.window = window
         self.windowRange = windowRange
@@ -576,7 +581,9 @@ public struct Aggregation: Hashable, Sendable {
     /// The byte range.
     public var sourceRange: Range<Int>
 
-    public init(op: AggregationOp, param: Expr? = nil, expr: Expr, grouping: Grouping? = nil, sourceRange: Range<Int> = 0..<0) {
+    public init(
+        op: AggregationOp, param: Expr? = nil, expr: Expr, grouping: Grouping? = nil, sourceRange: Range<Int> = 0..<0
+    ) {
         self.op = op
         self.param = param
         self.expr = expr

@@ -114,7 +114,8 @@ struct TypeChecker {
         case .equal: return m.value.isEmpty
         case .notEqual: return !m.value.isEmpty
         case .regexMatch, .regexNoMatch:
-            guard let nullable = RE2Syntax.matchesEmpty(Array(m.value.utf8)) else { return true }
+            // An invalid regex is already an error; do not add a second one about it.
+            guard let nullable = RE2Syntax.matchesEmpty(Array(m.value.utf8)) else { return false }
             return m.op == .regexMatch ? nullable : !nullable
         }
     }
@@ -136,7 +137,8 @@ struct TypeChecker {
             }
         } else if declared - 1 > count {
             error(
-                .arity, "expected at least \(declared - 1) argument(s) in call to \(GoQuote.quote(f.name)), got \(count)",
+                .arity,
+                "expected at least \(declared - 1) argument(s) in call to \(GoQuote.quote(f.name)), got \(count)",
                 c.sourceRange)
         } else if f.variadic > 0 && declared - 1 + f.variadic < count {
             error(
@@ -150,11 +152,13 @@ struct TypeChecker {
             if second.staticType != .instantVector {
                 error(
                     .typeMismatch,
-                    "expected type instant vector in call to function \"info\", got \(second.staticType)", c.sourceRange)
+                    "expected type instant vector in call to function \"info\", got \(second.staticType)", c.sourceRange
+                )
             }
             if case .vectorSelector(let vs) = second {
                 if vs.metricName != nil {
-                    error(.typeMismatch, "expected label selectors only, got vector selector instead", second.sourceRange)
+                    error(
+                        .typeMismatch, "expected label selectors only, got vector selector instead", second.sourceRange)
                 } else {
                     labelSelectorArgument = true
                 }
@@ -202,10 +206,12 @@ struct TypeChecker {
             }
         }
         if let lt, lt != .scalar && lt != .instantVector {
-            error(.typeMismatch, "binary expression must contain only scalar and instant vector types", b.lhs.sourceRange)
+            error(
+                .typeMismatch, "binary expression must contain only scalar and instant vector types", b.lhs.sourceRange)
         }
         if let rt, rt != .scalar && rt != .instantVector {
-            error(.typeMismatch, "binary expression must contain only scalar and instant vector types", b.rhs.sourceRange)
+            error(
+                .typeMismatch, "binary expression must contain only scalar and instant vector types", b.rhs.sourceRange)
         }
         guard let lt, let rt else { return nil }
         if lt != .instantVector || rt != .instantVector {

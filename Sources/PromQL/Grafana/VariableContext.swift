@@ -93,7 +93,9 @@ enum VariableContext {
             default:
                 if isWordByte(c) {
                     let start = i
-                    while i < b.count && isWordByte(b[i]) && !(next < references.count && i == references[next].range.lowerBound) {
+                    while i < b.count && isWordByte(b[i])
+                        && !(next < references.count && i == references[next].range.lowerBound)
+                    {
                         i += 1
                     }
                     note(String(decoding: b[start..<i], as: UTF8.self).lowercased())

@@ -99,7 +99,8 @@ public struct VariableReference: Hashable, Sendable {
                     }
                 }
                 guard j < n && b[j] == UInt8(ascii: "}") else { return nil }
-                return VariableReference(name: name, format: format, fieldPath: field, syntax: .braces, range: i..<(j + 1))
+                return VariableReference(
+                    name: name, format: format, fieldPath: field, syntax: .braces, range: i..<(j + 1))
             }
             return nil
         }
@@ -140,7 +141,8 @@ enum GrafanaGlobals {
     static let others: Set<String> = ["__dashboard", "__org", "__user", "__name", "__timezone", "__timeFilter"]
 
     static func isKnown(_ name: String) -> Bool {
-        durations.contains(name) || numbers.contains(name) || others.contains(name) || name.hasPrefix("__auto_interval_")
+        durations.contains(name) || numbers.contains(name) || others.contains(name)
+            || name.hasPrefix("__auto_interval_")
     }
 
     static let formats: Set<String> = [

@@ -201,7 +201,8 @@ enum NumberParsing {
             let unitText = String(decoding: bytes[unitStart..<i], as: UTF8.self)
             guard let unit = units.first(where: { $0.name == unitText }) else {
                 return .failure(
-                    NumberError(message: "unknown unit \(GoQuote.quote(unitText)) in duration \(GoQuote.quote(original))"))
+                    NumberError(
+                        message: "unknown unit \(GoQuote.quote(unitText)) in duration \(GoQuote.quote(original))"))
             }
             if unit.pos <= lastUnitPos { return .failure(invalid) }
             lastUnitPos = unit.pos

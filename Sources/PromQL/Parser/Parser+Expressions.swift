@@ -400,7 +400,8 @@ extension Parser {
                 let bytes = GoQuote.unquote(input[t.start..<t.end]) ?? []
                 let label = lossy(bytes)
                 if bytes.isEmpty || !UTF8Decoding.isValid(bytes) {
-                    error(.labelName, "invalid label name for grouping: \(GoQuote.quote(bytes: bytes))", t.start..<t.end)
+                    error(
+                        .labelName, "invalid label name for grouping: \(GoQuote.quote(bytes: bytes))", t.start..<t.end)
                 }
                 labels.append(label)
             } else if t.kind.isGroupingLabel {

@@ -196,7 +196,9 @@ extension Parser {
         let keyword = advance()
         guard current.kind == .leftParen else { throw unexpected(context: context.context, expected: context.expected) }
         advance()
-        guard current.kind == .rightParen else { throw unexpected(context: context.context, expected: context.expected) }
+        guard current.kind == .rightParen else {
+            throw unexpected(context: context.context, expected: context.expected)
+        }
         let close = advance()
         let range = keyword.start..<close.end
         gateDurationExpression(range)
@@ -211,7 +213,9 @@ extension Parser {
         guard current.kind == .comma else { throw unexpected(context: context.context, expected: context.expected) }
         advance()
         let b = try parseDurationExpr(minPrecedence: 0, context: context)
-        guard current.kind == .rightParen else { throw unexpected(context: context.context, expected: context.expected) }
+        guard current.kind == .rightParen else {
+            throw unexpected(context: context.context, expected: context.expected)
+        }
         let close = advance()
         let range = keyword.start..<close.end
         gateDurationExpression(range)
@@ -224,7 +228,9 @@ extension Parser {
     {
         let open = advance()
         let inner = try parseDurationExpr(minPrecedence: 0, context: context)
-        guard current.kind == .rightParen else { throw unexpected(context: context.context, expected: context.expected) }
+        guard current.kind == .rightParen else {
+            throw unexpected(context: context.context, expected: context.expected)
+        }
         let close = advance()
         if gated { gateDurationExpression(inner.range) }
         return ParsedDuration(expr: .paren(inner.expr), range: open.start..<close.end, depth: inner.depth + 1)

@@ -46,7 +46,8 @@ public struct Printer: Sendable {
             out += "["
             out += Printer.format(m.window)
             out += "]"
-            writeModifiers(at: m.selector.at, rangeModifier: m.selector.rangeModifier, offset: m.selector.offset, to: &out)
+            writeModifiers(
+                at: m.selector.at, rangeModifier: m.selector.rangeModifier, offset: m.selector.offset, to: &out)
         default:
             break
         }
@@ -124,13 +125,15 @@ public struct Printer: Sendable {
         guard case .binary(let b) = expr else { return }
         let lhsParens: Bool
         if case .binary(let l) = b.lhs {
-            lhsParens = l.op.precedence < b.op.precedence || (l.op.precedence == b.op.precedence && b.op.isRightAssociative)
+            lhsParens =
+                l.op.precedence < b.op.precedence || (l.op.precedence == b.op.precedence && b.op.isRightAssociative)
         } else {
             lhsParens = Printer.isLooseUnary(b.lhs) && b.op.precedence > BinaryOp.mul.precedence
         }
         let rhsParens: Bool
         if case .binary(let r) = b.rhs {
-            rhsParens = r.op.precedence < b.op.precedence || (r.op.precedence == b.op.precedence && !b.op.isRightAssociative)
+            rhsParens =
+                r.op.precedence < b.op.precedence || (r.op.precedence == b.op.precedence && !b.op.isRightAssociative)
         } else {
             rhsParens = false
         }

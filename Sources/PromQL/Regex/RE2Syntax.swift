@@ -179,13 +179,15 @@ private struct RegexParser {
             case "*", "+", "?":
                 let start = i
                 i += 1
-                try applyRepeat(min: c == "+" ? 1 : 0, max: c == "?" ? 1 : -1, start: start, lastRepeat: lastRepeat,
+                try applyRepeat(
+                    min: c == "+" ? 1 : 0, max: c == "?" ? 1 : -1, start: start, lastRepeat: lastRepeat,
                     countForm: false)
                 repeatStart = start
             case "{":
                 let start = i
                 if let (min, max, end) = parseRepeatCount() {
-                    if min < 0 || min > RegexParser.maxRepeat || max > RegexParser.maxRepeat || (max >= 0 && min > max) {
+                    if min < 0 || min > RegexParser.maxRepeat || max > RegexParser.maxRepeat || (max >= 0 && min > max)
+                    {
                         throw RE2Syntax.SyntaxError(code: "invalid repeat count", expr: text(start, end))
                     }
                     i = end
