@@ -99,6 +99,20 @@ struct DiagnosticTests {
         #expect(PromQL.location(ofByteOffset: 5, in: text).line == 2)
     }
 
+    @Test func renderedWithCaret() throws {
+        let query = "sum(\n  rate(some_metric)\n)"
+        let d = try #require(parseAll(query).errors.first)
+        #expect(
+            d.rendered(in: query, path: "rules.yml") == """
+                rules.yml:2:8: error: expected type range vector in call to function "rate", got instant vector
+                2 |   rate(some_metric)
+                  |        ^~~~~~~~~~~
+                """)
+        let text = "x{a=\"é\"} + "
+        let atEnd = try #require(parseAll(text).errors.first)
+        #expect(atEnd.rendered(in: text).hasSuffix("1 | x{a=\"é\"} + \n  |            ^"))
+    }
+
     @Test func diagnosticDescription() {
         let d = Diagnostic(id: .syntax, message: "unexpected end of input", range: 2..<2)
         #expect(d.description == "error: unexpected end of input")

@@ -99,10 +99,24 @@ struct GrafanaTests {
         #expect(error.message.contains("\"$metric\""), "\(error.message)")
     }
 
+    @Test func oldBracketSyntaxInsideRanges() throws {
+        let result = Self.check("rate(x[[[interval]]]) + sum by ([[group]]) (y{a=~\"[[job]]\"})")
+        #expect(result.isValid, "\(result.diagnostics.map(\.message))")
+        #expect(result.substitutions.map(\.role) == [.duration, .identifier, .text])
+    }
+
+    @Test func labelNamesInsideBraces() {
+        let result = Self.check(#"x{$group="a", ${group}_suffix!=""}"#)
+        #expect(result.isValid, "\(result.diagnostics.map(\.message))")
+        #expect(result.substitutions.map(\.role) == [.identifier, .identifier])
+    }
+
     @Test func misplacedVariablesAreReported() {
         // A bare variable as a label value is not a string.
         #expect(!Self.check("x{a=$job}").isValid)
         #expect(!Self.check("x[5m] offset").isValid)
+        // Unquoted in a string argument: Grafana pastes raw text, which is not a string literal.
+        #expect(!Self.check(#"label_join(x, "dst", ",", $group)"#).isValid)
     }
 
     @Test func referencesAreFoundLikeGrafanaDoes() {

@@ -153,3 +153,32 @@ public struct LineIndex: Sendable {
         return SourceLocation(line: lo + 1, column: clamped - lineStarts[lo] + 1, offset: clamped)
     }
 }
+
+extension Diagnostic {
+    /// Renders the diagnostic with its location, the query line and a caret line under the range:
+    ///
+    ///     1:6: error: expected type range vector in call to function "rate", got instant vector
+    ///     1 | rate(some_metric)
+    ///       |      ^~~~~~~~~~~
+    ///
+    /// - Parameter path: prefixed to the location (`path:1:6: error: …`) when given.
+    public func rendered(in query: String, path: String? = nil) -> String {
+        let bytes = Array(query.utf8)
+        let index = LineIndex(utf8: bytes)
+        let start = index.location(ofByteOffset: range.lowerBound)
+        let lineStart = index.startOffset(ofLine: start.line) ?? 0
+        var lineEnd = lineStart
+        while lineEnd < bytes.count && bytes[lineEnd] != 0x0A && bytes[lineEnd] != 0x0D { lineEnd += 1 }
+        let lineText = String(decoding: bytes[lineStart..<lineEnd], as: UTF8.self)
+        // Carets are placed by characters, not bytes, so they line up under multi-byte text.
+        let caretStart = String(decoding: bytes[lineStart..<start.offset], as: UTF8.self).count
+        let rangeEnd = Swift.min(Swift.max(range.upperBound, start.offset), lineEnd)
+        let width = Swift.max(1, String(decoding: bytes[start.offset..<rangeEnd], as: UTF8.self).count)
+        let gutter = String(start.line)
+        let pad = String(repeating: " ", count: gutter.count)
+        var out = (path.map { "\($0):" } ?? "") + "\(start): \(severity.rawValue): \(message)\n"
+        out += "\(gutter) | \(lineText)\n"
+        out += "\(pad) | " + String(repeating: " ", count: caretStart) + "^" + String(repeating: "~", count: width - 1)
+        return out
+    }
+}
