@@ -1,7 +1,14 @@
 import ArgumentParser
-import Foundation
 import LLMDashCore
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The `llmdash` command line, as a library: a team's own executable can expose the same commands
 /// over dashboards written with the Swift DSL (see `LLMDashCommand.main(dashboards:)`).
@@ -34,34 +41,42 @@ public struct LLMDashCommand: ParsableCommand {
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
-            Foundation.exit(0)
+            Glibc.exit(0)
         } catch let code as ExitCode {
-            Foundation.exit(code.rawValue)
+            Glibc.exit(code.rawValue)
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
             if code == .success {
                 print(message)
-                Foundation.exit(0)
+                Glibc.exit(0)
             }
             Terminal.error(message)
-            Foundation.exit(2)
+            Glibc.exit(2)
         }
     }
 }
 
 /// Standard streams, colour and diagnostic printing.
 enum Terminal {
-    static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    static func error(_ text: String) { put(text.hasSuffix("\n") ? text : text + "\n", fd: 2) }
+
+    static func out(_ text: String) { put(text, fd: 1) }
+
+    private static func put(_ text: String, fd: Int32) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n <= 0 { return }
+            offset += n
+        }
+        bytes.removeAll()
     }
 
-    static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
-    }
-
-    static var stderrIsTerminal: Bool { isatty(2) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
-    static var stdoutIsTerminal: Bool { isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
+    static var noColor: Bool { getenv("NO_COLOR") != nil }
+    static var stderrIsTerminal: Bool { isatty(2) == 1 && !noColor }
+    static var stdoutIsTerminal: Bool { isatty(1) == 1 && !noColor }
 
     /// Prints diagnostics sorted by location to stderr, with source lines and carets.
     static func report(_ diagnostics: [Diagnostic], sources: [String: String]) {
@@ -104,15 +119,22 @@ struct SpecOptions: ParsableArguments {
             scrapeInterval: scrapeInterval)
     }
 
-    /// Compiles the named specs plus any dashboards registered from Swift code.
-    func compile() -> BuildResult {
+    /// Compiles the named specs plus any dashboards registered from Swift code, streaming files to `sink`.
+    func compile(sink: @escaping OutputSink) -> BuildReport {
         let registered = LLMDashCommand.registered.withLock { $0 }
         let specPaths = paths.isEmpty && registered.isEmpty ? ["templates"] : paths
-        let (loaded, loadDiagnostics, sources) = Compiler.load(paths: specPaths)
-        var result = Compiler.build(dashboards: registered + loaded, options: buildOptions)
-        result.diagnostics = loadDiagnostics + result.diagnostics
-        result.sources = sources
-        if result.diagnostics.hasErrors { result.files = [] }
-        return result
+        return Compiler.build(paths: specPaths, dashboards: registered, options: buildOptions, sink: sink)
+    }
+}
+
+extension BuildReport {
+    /// Exit code for a failed compile: 2 when a named file or folder could not be read, else 1.
+    var failureCode: ExitCode {
+        diagnostics.contains { $0.severity == .error && $0.id.hasPrefix("io.") } ? ExitCode(2) : .failure
+    }
+
+    /// Warnings become errors.
+    mutating func makeStrict() {
+        for i in diagnostics.indices where diagnostics[i].severity == .warning { diagnostics[i].severity = .error }
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import LLMDashCore
 
 extension LLMDashCommand {
@@ -30,22 +29,25 @@ extension LLMDashCommand {
         var quiet = false
 
         func run() throws {
-            let result = specs.compile()
-            Terminal.report(result.diagnostics, sources: result.sources)
-            if result.diagnostics.hasErrors { throw result.failureCode }
+            let output = StagedOutput(directory: out, force: force)
+            let report = specs.compile(sink: output.receive)
+            Terminal.report(report.diagnostics, sources: report.sources)
+            if report.diagnostics.hasErrors {
+                output.abort()
+                throw report.failureCode
+            }
             let summary: OutputWriter.Summary
             do {
-                summary = try OutputWriter.write(result.files, to: out, force: force)
+                summary = try output.commit()
             } catch {
                 Terminal.error("error: \(error)")
                 throw ExitCode(2)
             }
             if !quiet {
-                let dashboards = result.files.filter { $0.path.hasPrefix("dashboards/") }.count
+                let n = report.dashboards.count
                 Terminal.out(
-                    "built \(dashboards) dashboard\(dashboards == 1 ? "" : "s") into \(out)/: "
-                        + "\(summary.written.count) written, \(summary.unchanged.count) unchanged, \(summary.removed.count) removed\n"
-                )
+                    "built \(n) dashboard\(n == 1 ? "" : "s") into \(out)/: \(summary.written.count) written, "
+                        + "\(summary.unchanged.count) unchanged, \(summary.removed.count) removed\n")
             }
         }
     }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import LLMDashCore
+import Synchronization
 
 extension LLMDashCommand {
     struct Check: ParsableCommand {
@@ -29,18 +29,13 @@ extension LLMDashCommand {
         var noOutput = false
 
         func run() throws {
-            var result = specs.compile()
-            if strict {
-                result.diagnostics = result.diagnostics.map { d in
-                    var d = d
-                    if d.severity == .warning { d.severity = .error }
-                    return d
-                }
-            }
-            Terminal.report(result.diagnostics, sources: result.sources)
-            if result.diagnostics.hasErrors { throw result.failureCode }
+            let comparison = Staleness(directory: out)
+            var report = specs.compile(sink: comparison.receive)
+            if strict { report.makeStrict() }
+            Terminal.report(report.diagnostics, sources: report.sources)
+            if report.diagnostics.hasErrors { throw report.failureCode }
             if noOutput { return }
-            let stale = Staleness.compare(result.files, with: out)
+            let stale = comparison.problems()
             if stale.isEmpty {
                 Terminal.out("\(out)/ is current\n")
                 return
@@ -53,24 +48,38 @@ extension LLMDashCommand {
     }
 }
 
-/// Differences between an in-memory build and an output folder.
-enum Staleness {
-    static func compare(_ files: [OutputFile], with directory: String) -> [String] {
-        var problems: [String] = []
-        let fm = FileManager.default
-        for file in files {
-            guard let data = fm.contents(atPath: directory + "/" + file.path) else {
-                problems.append("missing: \(file.path)")
-                continue
+/// Compares a build, file by file as it is produced, with an output folder.
+final class Staleness: Sendable {
+    let directory: String
+    private let state = Mutex<(seen: [String], problems: [String])>(([], []))
+
+    init(directory: String) { self.directory = directory }
+
+    func receive(_ file: OutputFile) {
+        let target = directory + "/" + file.path
+        let problem: String? =
+            if !FileSystem.exists(target) {
+                "missing: \(file.path)"
+            } else if !FileSystem.contentEquals(target, file.contents) {
+                "outdated: \(file.path)"
+            } else {
+                nil
             }
-            if [UInt8](data) != file.contents { problems.append("outdated: \(file.path)") }
+        state.withLock {
+            $0.seen.append(file.path)
+            if let problem { $0.problems.append(problem) }
         }
-        let produced = Set(files.map(\.path))
-        for path in OutputWriter.manifest(in: directory) where !produced.contains(path) {
-            if fm.fileExists(atPath: directory + "/" + path) { problems.append("no longer built: \(path)") }
+    }
+
+    func problems() -> [String] {
+        let (seen, found) = state.withLock { ($0.seen, $0.problems) }
+        var problems = found.sorted()
+        let produced = Set(seen)
+        let manifest = OutputWriter.manifest(in: directory)
+        for path in manifest where !produced.contains(path) && FileSystem.exists(directory + "/" + path) {
+            problems.append("no longer built: \(path)")
         }
-        let manifest = Set(OutputWriter.manifest(in: directory))
-        if manifest != produced, problems.isEmpty { problems.append("outdated: \(OutputWriter.manifestName)") }
+        if Set(manifest) != produced, problems.isEmpty { problems.append("outdated: \(OutputWriter.manifestName)") }
         return problems
     }
 }

@@ -1,4 +1,5 @@
-import Foundation
+import Dispatch
+import Synchronization
 
 /// Settings of one build that are not part of any spec.
 public struct BuildOptions: Sendable, Hashable {
@@ -39,114 +40,143 @@ public struct OutputFile: Sendable, Hashable {
     }
 }
 
+/// What a build learnt about one dashboard, kept after its output has gone to the sink.
+public struct DashboardSummary: Sendable, Hashable {
+    public var uid: String
+    public var title: String
+    public var folder: String
+    public var path: String
+    public var location: SourceLocation?
+}
+
+/// Receives each output file as soon as it exists, possibly from several threads at once.
+public typealias OutputSink = @Sendable (OutputFile) -> Void
+
+/// Everything a build reports except the files themselves, which went to the sink.
+public struct BuildReport: Sendable {
+    public var diagnostics: [Diagnostic]
+    /// Source texts of files with diagnostics, to quote their lines.
+    public var sources: [String: String]
+    public var dashboards: [DashboardSummary]
+}
+
+/// A build whose files were collected in memory.
 public struct BuildResult: Sendable {
     public var files: [OutputFile]
     public var diagnostics: [Diagnostic]
-    /// Source texts by path, for quoting lines in diagnostics.
     public var sources: [String: String]
-    public var dashboards: [ResolvedDashboard]
+    public var dashboards: [DashboardSummary]
 }
 
-/// The pipeline: spec files → specs → resolve → validate → emit, all in memory.
+/// The pipeline: spec files → specs → resolve → validate → emit. Files are compiled in parallel and
+/// each dashboard's JSON goes to the sink at once, so memory stays flat however many specs there are.
 public enum Compiler {
+    public static func isSpecFile(_ name: String) -> Bool { name.hasSuffix(".yaml") || name.hasSuffix(".yml") }
+
     /// Spec files named by paths: files as given, folders searched for `*.yaml`/`*.yml` in sorted order.
     public static func specFiles(in paths: [String]) -> ([String], [Diagnostic]) {
         var files: [String] = []
         var diagnostics: [Diagnostic] = []
-        let fm = FileManager.default
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            switch FileSystem.isDirectory(path) {
+            case nil:
                 diagnostics.append(.error("io.missing", "no such file or folder: \(path)", at: nil))
-                continue
-            }
-            if !isDirectory.boolValue {
+            case false?:
                 files.append(path)
-                continue
+            case true?:
+                let base = path.hasSuffix("/") ? String(path.dropLast()) : path
+                files += FileSystem.files(under: base, where: isSpecFile).map { base + "/" + $0 }
             }
-            guard let enumerator = fm.enumerator(atPath: path) else { continue }
-            var found: [String] = []
-            while let relative = enumerator.nextObject() as? String {
-                let name = (relative as NSString).lastPathComponent
-                if name.hasPrefix(".") {
-                    enumerator.skipDescendants()
-                    continue
-                }
-                if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
-                    found.append(path.hasSuffix("/") ? path + relative : path + "/" + relative)
-                }
-            }
-            files += found.sorted(by: JSONWriter.utf8Less)
         }
         return (files, diagnostics)
     }
 
-    /// Loads spec files; dashboards come back in file order.
-    public static func load(paths: [String]) -> (
-        dashboards: [DashboardSpec], diagnostics: [Diagnostic], sources: [String: String]
-    ) {
+    /// Compiles spec files (and dashboards from Swift code, which come first), streaming outputs to `sink`.
+    public static func build(
+        paths: [String], dashboards extra: [DashboardSpec] = [], options: BuildOptions = BuildOptions(),
+        sink: OutputSink
+    ) -> BuildReport {
         let (files, fileDiagnostics) = specFiles(in: paths)
-        var diagnostics = fileDiagnostics
-        var dashboards: [DashboardSpec] = []
-        var sources: [String: String] = [:]
-        for path in files {
-            switch SourceFile.read(path: path) {
-            case .failure(let diagnostic):
-                diagnostics.append(diagnostic)
-            case .success(let file):
-                sources[path] = file.text
-                let (documents, found) = YAMLSpecLoader.load(file)
-                diagnostics += found
-                for document in documents {
-                    switch document {
-                    case .dashboard(let dashboard): dashboards.append(dashboard)
-                    }
-                }
-            }
+        var outcomes = [FileOutcome](repeating: FileOutcome(), count: files.count)
+        let extraOutcome = FileOutcome(compiling: extra, options: options, sink: sink)
+        let slots = Mutex<[Int: FileOutcome]>([:])
+        DispatchQueue.concurrentPerform(iterations: files.count) { i in
+            let outcome = FileOutcome(path: files[i], options: options, sink: sink)
+            slots.withLock { $0[i] = outcome }
         }
-        return (dashboards, diagnostics, sources)
+        slots.withLock { done in
+            for (i, outcome) in done { outcomes[i] = outcome }
+        }
+        var report = BuildReport(diagnostics: fileDiagnostics, sources: [:], dashboards: [])
+        for outcome in [extraOutcome] + outcomes {
+            report.diagnostics += outcome.diagnostics
+            report.dashboards += outcome.dashboards
+            if let (path, text) = outcome.source { report.sources[path] = text }
+        }
+        report.diagnostics += crossChecks(report.dashboards, options: options)
+        sink(
+            OutputFile(
+                path: "provisioning/dashboards/llmdash.yaml",
+                text: Provisioning.dashboardProvider(path: options.grafanaDashboardsPath)))
+        sink(
+            OutputFile(
+                path: "provisioning/datasources/prometheus.yaml",
+                text: Provisioning.prometheusDatasource(
+                    url: options.prometheusURL, uid: options.datasourceUID, scrapeInterval: options.scrapeInterval)))
+        return report
     }
 
+    /// Compiles into memory; `files` is empty when there are errors.
     public static func build(paths: [String], options: BuildOptions = BuildOptions()) -> BuildResult {
-        let (dashboards, diagnostics, sources) = load(paths: paths)
-        var result = build(dashboards: dashboards, options: options)
-        result.diagnostics = diagnostics + result.diagnostics
-        result.sources = sources
-        if result.diagnostics.hasErrors { result.files = [] }
-        return result
+        collect { build(paths: paths, options: options, sink: $0) }
     }
 
-    /// Compiles dashboards from any front end into the output tree.
+    /// Compiles dashboards from any front end into memory.
     public static func build(dashboards: [DashboardSpec], options: BuildOptions = BuildOptions()) -> BuildResult {
+        collect { build(paths: [], dashboards: dashboards, options: options, sink: $0) }
+    }
+
+    static func collect(_ run: (@escaping OutputSink) -> BuildReport) -> BuildResult {
+        let files = Mutex<[OutputFile]>([])
+        let report = run { file in files.withLock { $0.append(file) } }
+        var collected = files.withLock { $0 }
+        collected.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        if report.diagnostics.hasErrors { collected = [] }
+        return BuildResult(
+            files: collected, diagnostics: report.diagnostics, sources: report.sources, dashboards: report.dashboards)
+    }
+
+    /// Checks that span dashboards: unique uids, distinct titles per folder, a sensible schema version.
+    static func crossChecks(_ dashboards: [DashboardSummary], options: BuildOptions) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        var files: [OutputFile] = []
-        var resolvedDashboards: [ResolvedDashboard] = []
         var uids: [String: SourceLocation?] = [:]
         var titles: [String: SourceLocation?] = [:]
-        for spec in dashboards {
-            if let first = uids[spec.uid] {
+        var paths: [String: String] = [:]
+        for d in dashboards {
+            if let first = uids[d.uid] {
                 diagnostics.append(
                     .error(
-                        "spec.duplicate-uid", "dashboard uid '\(spec.uid)' is used by another dashboard",
-                        at: spec.location, notes: first.map { ["first used at \($0)"] } ?? []))
+                        "spec.duplicate-uid", "dashboard uid '\(d.uid)' is used by another dashboard", at: d.location,
+                        notes: first.map { ["first used at \($0)"] } ?? []))
                 continue
             }
-            uids[spec.uid] = spec.location
-            let titleKey = spec.folder + "\u{0}" + spec.title
+            uids[d.uid] = d.location
+            if let other = paths[d.path.lowercased()], other != d.uid {
+                diagnostics.append(
+                    .error(
+                        "spec.path-clash", "dashboard '\(d.uid)' and '\(other)' differ only in letter case",
+                        at: d.location, notes: ["their files would clash on case-insensitive file systems"]))
+            }
+            paths[d.path.lowercased()] = d.uid
+            let titleKey = d.folder + "\u{0}" + d.title
             if let first = titles[titleKey] {
+                let folder = d.folder.isEmpty ? "General" : d.folder
                 diagnostics.append(
                     .warning(
-                        "lint.duplicate-title",
-                        "another dashboard in folder '\(spec.folder.isEmpty ? "General" : spec.folder)' is titled '\(spec.title)'",
-                        at: spec.location, notes: first.map { ["the other is at \($0)"] } ?? []))
+                        "lint.duplicate-title", "another dashboard in folder '\(folder)' is titled '\(d.title)'",
+                        at: d.location, notes: first.map { ["the other is at \($0)"] } ?? []))
             }
-            titles[titleKey] = spec.location
-            let (resolved, found) = Resolver.resolve(spec)
-            diagnostics += found
-            resolvedDashboards.append(resolved)
-            if found.hasErrors { continue }
-            let json = GrafanaEmitter.dashboard(resolved, schemaVersion: options.schemaVersion)
-            files.append(OutputFile(path: dashboardPath(spec), contents: JSONWriter.pretty(json)))
+            titles[titleKey] = d.location
         }
         if !(1...99).contains(options.schemaVersion) {
             diagnostics.append(
@@ -154,21 +184,61 @@ public enum Compiler {
                     "options.schema-version", "schema version \(options.schemaVersion) is not a Grafana schema version",
                     at: nil))
         }
-        files.append(
-            OutputFile(
-                path: "provisioning/dashboards/llmdash.yaml",
-                text: Provisioning.dashboardProvider(path: options.grafanaDashboardsPath)))
-        files.append(
-            OutputFile(
-                path: "provisioning/datasources/prometheus.yaml",
-                text: Provisioning.prometheusDatasource(
-                    url: options.prometheusURL, uid: options.datasourceUID, scrapeInterval: options.scrapeInterval)))
-        files.sort { JSONWriter.utf8Less($0.path, $1.path) }
-        if diagnostics.hasErrors { files = [] }
-        return BuildResult(files: files, diagnostics: diagnostics, sources: [:], dashboards: resolvedDashboards)
+        return diagnostics
+    }
+
+    /// Resolves and emits one dashboard; its JSON goes to the sink unless it has errors.
+    static func compile(_ spec: DashboardSpec, options: BuildOptions, sink: OutputSink) -> (
+        [Diagnostic], DashboardSummary
+    ) {
+        let (resolved, diagnostics) = Resolver.resolve(spec)
+        let path = dashboardPath(spec)
+        let summary = DashboardSummary(
+            uid: spec.uid, title: spec.title, folder: spec.folder, path: path, location: spec.location)
+        if !diagnostics.hasErrors {
+            let json = GrafanaEmitter.dashboard(resolved, schemaVersion: options.schemaVersion)
+            sink(OutputFile(path: path, contents: JSONWriter.pretty(json)))
+        }
+        return (diagnostics, summary)
     }
 
     public static func dashboardPath(_ spec: DashboardSpec) -> String {
         spec.folder.isEmpty ? "dashboards/\(spec.uid).json" : "dashboards/\(spec.folder)/\(spec.uid).json"
+    }
+}
+
+/// The result of compiling one spec file.
+struct FileOutcome: Sendable {
+    var diagnostics: [Diagnostic] = []
+    var dashboards: [DashboardSummary] = []
+    var source: (String, String)?
+
+    init() {}
+
+    init(compiling specs: [DashboardSpec], options: BuildOptions, sink: OutputSink) {
+        for spec in specs {
+            let (found, summary) = Compiler.compile(spec, options: options, sink: sink)
+            diagnostics += found
+            dashboards.append(summary)
+        }
+    }
+
+    init(path: String, options: BuildOptions, sink: OutputSink) {
+        let file: SourceFile
+        switch SourceFile.read(path: path) {
+        case .failure(let diagnostic):
+            diagnostics = [diagnostic]
+            return
+        case .success(let read):
+            file = read
+        }
+        let (documents, found) = YAMLSpecLoader.load(file)
+        diagnostics = found
+        for case .dashboard(let spec) in documents {
+            let (more, summary) = Compiler.compile(spec, options: options, sink: sink)
+            diagnostics += more
+            dashboards.append(summary)
+        }
+        if !diagnostics.isEmpty { source = (path, file.text) }
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Layout, stable identity and the structural checks a dashboard must pass before emission.
 public enum Resolver {
     public static func resolve(_ spec: DashboardSpec) -> (ResolvedDashboard, [Diagnostic]) {
@@ -73,7 +71,7 @@ public enum Resolver {
                     "spec.uid", "dashboard uid '\(spec.uid)' is longer than Grafana's 40 characters", at: spec.location)
             )
         }
-        if spec.title.trimmingCharacters(in: .whitespaces).isEmpty {
+        if spec.title.isBlank {
             diagnostics.append(.error("spec.title", "dashboard title is empty", at: spec.location))
         }
         if let problem = FolderName.problem(spec.folder) {
@@ -127,7 +125,7 @@ public enum Resolver {
                         "spec.duplicate-refid", "refId '\(refId)' is used twice in panel '\(panel.title)'",
                         at: query.location ?? panel.location))
             }
-            if query.expr.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            if query.expr.isBlank {
                 diagnostics.append(.error("spec.empty-query", "query is empty", at: query.location ?? panel.location))
             }
         }
@@ -188,7 +186,7 @@ public enum FolderName {
             return "may not contain control characters"
         }
         if folder.utf8.count > 200 { return "is too long" }
-        if folder != folder.trimmingCharacters(in: .whitespaces) { return "may not start or end with spaces" }
+        if folder.first == " " || folder.last == " " { return "may not start or end with spaces" }
         return nil
     }
 }

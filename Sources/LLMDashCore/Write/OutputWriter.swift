@@ -1,7 +1,8 @@
-import Foundation
+import Synchronization
 
-/// Writes an output tree safely: each file through a temporary sibling and a rename, a manifest of what
-/// llmdash wrote, and removal of only those files a previous build wrote and this one no longer does.
+/// Writes an output tree safely. Files are staged in a hidden folder inside the output folder while a
+/// build runs; only when the whole build succeeded are they renamed into place (each rename atomic).
+/// A manifest lists what llmdash wrote, so a rebuild removes only files it wrote before.
 public enum OutputWriter {
     public static let manifestName = ".llmdash-manifest"
 
@@ -11,7 +12,7 @@ public enum OutputWriter {
         public var removed: [String] = []
     }
 
-    public enum WriteError: Error, CustomStringConvertible, Sendable {
+    public enum WriteError: Error, CustomStringConvertible, Sendable, Hashable {
         case unsafePath(String)
         case foreignFile(String)
         case io(String, String)
@@ -20,7 +21,8 @@ public enum OutputWriter {
             switch self {
             case .unsafePath(let p): "refusing to write '\(p)': the path leaves the output folder"
             case .foreignFile(let p):
-                "refusing to overwrite '\(p)': llmdash did not write it (it is not in \(OutputWriter.manifestName)); move it away or pass --force"
+                "refusing to overwrite '\(p)': llmdash did not write it (it is not in \(OutputWriter.manifestName)); "
+                    + "move it away or pass --force"
             case .io(let p, let message): "cannot write '\(p)': \(message)"
             }
         }
@@ -32,114 +34,123 @@ public enum OutputWriter {
             return false
         }
         let parts = relative.split(separator: "/", omittingEmptySubsequences: false)
-        return !parts.contains { $0.isEmpty || $0 == "." || $0 == ".." }
+        return !parts.contains { $0.isEmpty || $0 == "." || $0 == ".." } && relative != manifestName
     }
 
     /// Paths listed in the folder's manifest (empty when there is none).
     public static func manifest(in directory: String) -> [String] {
-        guard let text = try? String(contentsOfFile: directory + "/" + manifestName, encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") && isSafe($0) }
+        guard let bytes = try? FileSystem.read(directory + "/" + manifestName) else { return [] }
+        return String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
+            .filter { !$0.hasPrefix("#") && isSafe($0) }
     }
 
-    static func manifestText(_ paths: [String]) -> String {
-        "# Files written by llmdash build; a rebuild removes only these.\n"
-            + paths.sorted(by: JSONWriter.utf8Less)
-            .map { $0 + "\n" }.joined()
+    static func manifestText(_ paths: some Sequence<String>) -> [UInt8] {
+        let sorted = paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return Array(("# Files written by llmdash build; a rebuild removes only these.\n" + sorted.map { $0 + "\n" }.joined()).utf8)
     }
 
+    /// Writes a complete set of files (the whole output of a build).
     public static func write(_ files: [OutputFile], to directory: String, force: Bool = false) throws(WriteError)
         -> Summary
     {
-        for file in files where !isSafe(file.path) || file.path == manifestName {
-            throw .unsafePath(file.path)
-        }
-        let fm = FileManager.default
-        let previous = Set(manifest(in: directory))
-        var summary = Summary()
+        let staged = StagedOutput(directory: directory, force: force)
+        for file in files { staged.receive(file) }
+        return try staged.commit()
+    }
+}
 
-        // Refuse before touching anything if a file we would replace is not ours.
-        var pending: [OutputFile] = []
-        for file in files {
-            let target = directory + "/" + file.path
-            if let existing = fm.contents(atPath: target) {
-                if [UInt8](existing) == file.contents {
-                    summary.unchanged.append(file.path)
-                    continue
-                }
-                if !previous.contains(file.path), !force { throw .foreignFile(file.path) }
-            }
-            pending.append(file)
-        }
+/// An output folder being written by one build. `receive` may be called from several threads.
+public final class StagedOutput: Sendable {
+    public let directory: String
+    let staging: String
+    let force: Bool
+    let previous: Set<String>
+    let createdDirectory: Bool
 
-        do {
-            try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw .io(directory, error.localizedDescription)
-        }
-        let current = Set(files.map(\.path))
-        // While files change, the manifest lists old and new, so an interrupted build can always clean up.
-        try atomicWrite(Array(manifestText(Array(previous.union(current))).utf8), to: directory + "/" + manifestName)
-        for file in pending {
-            try atomicWrite(file.contents, to: directory + "/" + file.path)
-            summary.written.append(file.path)
-        }
-        for stale in previous.subtracting(current).sorted() {
-            let target = directory + "/" + stale
-            var isDirectory: ObjCBool = false
-            if fm.fileExists(atPath: target, isDirectory: &isDirectory), !isDirectory.boolValue {
-                try? fm.removeItem(atPath: target)
-                summary.removed.append(stale)
-                removeEmptyParents(of: stale, in: directory)
-            }
-        }
-        try atomicWrite(Array(manifestText(Array(current)).utf8), to: directory + "/" + manifestName)
-        return summary
+    private struct State {
+        var staged: [String] = []
+        var unchanged: [String] = []
+        var errors: [OutputWriter.WriteError] = []
     }
 
-    private static func removeEmptyParents(of relative: String, in directory: String) {
-        var parts = relative.split(separator: "/").dropLast()
-        let fm = FileManager.default
-        while !parts.isEmpty {
-            let path = directory + "/" + parts.joined(separator: "/")
-            guard let items = try? fm.contentsOfDirectory(atPath: path), items.isEmpty else { return }
-            try? fm.removeItem(atPath: path)
-            parts = parts.dropLast()
+    private let state = Mutex(State())
+
+    public init(directory: String, force: Bool = false) {
+        self.directory = directory
+        self.force = force
+        self.staging = directory + "/.llmdash-staging-\(ProcessID.current)"
+        self.previous = Set(OutputWriter.manifest(in: directory))
+        self.createdDirectory = !FileSystem.exists(directory)
+    }
+
+    /// Stages one file, or notes that the output already holds it byte for byte.
+    public func receive(_ file: OutputFile) {
+        guard OutputWriter.isSafe(file.path) else {
+            state.withLock { $0.errors.append(.unsafePath(file.path)) }
+            return
+        }
+        let target = directory + "/" + file.path
+        if FileSystem.contentEquals(target, file.contents) {
+            state.withLock { $0.unchanged.append(file.path) }
+            return
+        }
+        if !force, FileSystem.isDirectory(target) == false, !previous.contains(file.path) {
+            state.withLock { $0.errors.append(.foreignFile(file.path)) }
+            return
+        }
+        do {
+            try FileSystem.createDirectories(FileSystem.parentPath(staging + "/" + file.path))
+            try FileSystem.write(file.contents, to: staging + "/" + file.path)
+            state.withLock { $0.staged.append(file.path) }
+        } catch {
+            state.withLock { $0.errors.append(.io(file.path, error.message)) }
         }
     }
 
-    /// Writes to `.name.tmp-PID` next to the target, flushes, then renames over it.
-    static func atomicWrite(_ bytes: [UInt8], to path: String) throws(WriteError) {
-        let url = URL(fileURLWithPath: path)
-        let parent = url.deletingLastPathComponent().path
-        let temp = parent + "/." + url.lastPathComponent + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
-        do {
-            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-            let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            guard fd >= 0 else { throw WriteError.io(path, String(cString: strerror(errno))) }
-            var offset = 0
-            let ok = bytes.withUnsafeBytes { raw -> Bool in
-                while offset < raw.count {
-                    let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                    if n <= 0 { return false }
-                    offset += n
-                }
-                return true
-            }
-            fsync(fd)
-            close(fd)
-            guard ok else {
-                unlink(temp)
-                throw WriteError.io(path, String(cString: strerror(errno)))
-            }
-            guard rename(temp, path) == 0 else {
-                let message = String(cString: strerror(errno))
-                unlink(temp)
-                throw WriteError.io(path, message)
-            }
-        } catch let error as WriteError {
-            throw error
-        } catch {
-            throw .io(path, error.localizedDescription)
+    /// Leaves the output folder as it was.
+    public func abort() {
+        FileSystem.removeTree(staging)
+        if createdDirectory { FileSystem.removeEmptyDirectory(directory) }
+    }
+
+    /// Moves the staged files into place, removes what earlier builds wrote and this one did not.
+    public func commit() throws(OutputWriter.WriteError) -> OutputWriter.Summary {
+        let (staged, unchanged, errors) = state.withLock { ($0.staged, $0.unchanged, $0.errors) }
+        if let first = errors.sorted(by: { "\($0)" < "\($1)" }).first {
+            abort()
+            throw first
         }
+        let current = Set(staged).union(unchanged)
+        do {
+            // While files move, the manifest lists old and new, so an interrupted build can always clean up.
+            try FileSystem.createDirectories(directory)
+            try FileSystem.writeAtomically(
+                OutputWriter.manifestText(previous.union(current)), to: directory + "/" + OutputWriter.manifestName)
+            for path in staged {
+                try FileSystem.createDirectories(FileSystem.parentPath(directory + "/" + path))
+                try FileSystem.move(staging + "/" + path, to: directory + "/" + path)
+            }
+        } catch {
+            abort()
+            throw .io(error.path, error.message)
+        }
+        var removed: [String] = []
+        for stale in previous.subtracting(current).sorted() where FileSystem.isDirectory(directory + "/" + stale) == false {
+            FileSystem.removeFile(directory + "/" + stale)
+            removed.append(stale)
+            var parent = FileSystem.parentPath(stale)
+            while !parent.isEmpty, FileSystem.removeEmptyDirectory(directory + "/" + parent) {
+                parent = FileSystem.parentPath(parent)
+            }
+        }
+        FileSystem.removeTree(staging)
+        do {
+            try FileSystem.writeAtomically(
+                OutputWriter.manifestText(current), to: directory + "/" + OutputWriter.manifestName)
+        } catch {
+            throw .io(error.path, error.message)
+        }
+        let sort: ([String]) -> [String] = { $0.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+        return OutputWriter.Summary(written: sort(staged), unchanged: sort(unchanged), removed: removed)
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A user's file held in memory, with fast line lookup for turning offsets and YAML marks into locations.
 public struct SourceFile: Sendable {
     /// The path as the user named it; used verbatim in messages.
@@ -20,20 +18,15 @@ public struct SourceFile: Sendable {
 
     /// Reads a file and checks that it is UTF-8 text.
     public static func read(path: String) -> Result<SourceFile, Diagnostic> {
-        let url = URL(fileURLWithPath: path)
-        let data: Data
         do {
-            data = try Data(contentsOf: url)
+            return decode(path: path, bytes: try FileSystem.read(path))
         } catch {
-            return .failure(
-                .error("io.read", "cannot read file: \(error.localizedDescription)", at: nil, notes: [path]))
+            return .failure(.error("io.read", "cannot read \(path): \(error.message)", at: nil))
         }
-        return decode(path: path, data: data)
     }
 
-    public static func decode(path: String, data: Data) -> Result<SourceFile, Diagnostic> {
-        var bytes = [UInt8](data)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+    public static func decode(path: String, bytes input: [UInt8]) -> Result<SourceFile, Diagnostic> {
+        let bytes = input.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(input.dropFirst(3)) : input
         if let text = String(validating: bytes, as: UTF8.self) {
             return .success(SourceFile(path: path, text: text))
         }

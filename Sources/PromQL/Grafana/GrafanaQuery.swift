@@ -96,8 +96,9 @@ public enum GrafanaQuery {
         }
 
         var attempt = substitute(bytes, references, roles, options: options)
-        // References whose use is ambiguous start as numbers; try names where that removes errors.
-        for index in roles.indices where roles[index].ambiguous {
+        // References whose use is ambiguous start as numbers; try names where that removes errors
+        // (a bounded number of times, so a query full of variables stays linear).
+        for index in roles.indices.filter({ roles[$0].ambiguous }).prefix(16) {
             let errorCount = attempt.result.errors.count
             if errorCount == 0 { break }
             var flipped = roles
