@@ -1,3 +1,4 @@
+import Foundation
 import PromQL
 import Testing
 
@@ -34,6 +35,25 @@ struct GrafanaTests {
         let result = Self.check(query)
         #expect(result.isValid, "\(query): \(result.diagnostics.map(\.message)) -> \(result.substitutedQuery)")
         #expect(result.substitutedQuery.utf8.count == query.utf8.count)
+    }
+
+    /// The reference dashboard's 24 queries (shared/peers/queries.txt) check cleanly with its variables, and
+    /// fail on an undefined one.
+    @Test func referenceDashboardQueries() throws {
+        let url = sharedDirectory().appendingPathComponent("peers/queries.txt")
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }
+        let queries = lines.compactMap { $0.split(separator: "\t", maxSplits: 2).last.map(String.init) }
+        #expect(queries.count == 24)
+        let defined: Set<String> = ["datasource", "model_name", "instance", "quantile"]
+        for q in queries {
+            let result = GrafanaQuery.check(q, variables: defined)
+            #expect(result.isValid, "\(q): \(result.diagnostics.map(\.message))")
+            #expect(result.diagnostics.isEmpty)
+        }
+        let missing = queries.filter { q in
+            !GrafanaQuery.check(q, variables: ["model_name", "instance"]).isValid
+        }
+        #expect(missing.count == 2)  // the two canary panels use $quantile
     }
 
     @Test func standInsFitTheirPlace() throws {
