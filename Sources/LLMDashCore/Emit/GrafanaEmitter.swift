@@ -237,7 +237,7 @@ public enum GrafanaEmitter {
         case .value(let values):
             var options: [String: JSON] = [:]
             for (key, result) in values { options[key] = mappingResult(result) }
-            return ["type": "value", "options": .object(options)]
+            return ["type": "value", "options": .object(JSONMembers(options))]
         case .range(let from, let to, let result):
             var o = JSONObject()
             o["from"] = from.map(JSON.number) ?? .null

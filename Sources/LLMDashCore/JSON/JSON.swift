@@ -1,4 +1,5 @@
-/// A JSON value. Objects are unordered here; the writer sorts their keys, so output is deterministic.
+/// A JSON value. Object members are kept sorted by key (byte-wise), so writing needs no sorting and
+/// the same value always gives the same bytes.
 public enum JSON: Sendable, Hashable {
     case null
     case bool(Bool)
@@ -6,7 +7,7 @@ public enum JSON: Sendable, Hashable {
     case double(Double)
     case string(String)
     case array([JSON])
-    case object([String: JSON])
+    case object(JSONMembers)
 
     public subscript(key: String) -> JSON? {
         if case .object(let members) = self { return members[key] }
@@ -24,7 +25,7 @@ public enum JSON: Sendable, Hashable {
     }
 
     public var objectValue: [String: JSON]? {
-        if case .object(let o) = self { return o }
+        if case .object(let o) = self { return o.dictionary }
         return nil
     }
 
@@ -43,6 +44,63 @@ public enum JSON: Sendable, Hashable {
     }
 }
 
+/// The members of a JSON object, unique and sorted by key.
+public struct JSONMembers: Sendable, Hashable, ExpressibleByDictionaryLiteral {
+    public private(set) var keys: [String]
+    public private(set) var values: [JSON]
+
+    public init() {
+        keys = []
+        values = []
+    }
+
+    public init(_ dictionary: [String: JSON]) {
+        self.init(unsorted: dictionary.map { ($0.key, $0.value) })
+    }
+
+    public init(dictionaryLiteral elements: (String, JSON)...) {
+        self.init(unsorted: elements)
+    }
+
+    /// Sorts pairs by key; a later pair wins over an earlier one with the same key.
+    public init(unsorted pairs: [(String, JSON)]) {
+        let order = pairs.indices.sorted { a, b in
+            let (x, y) = (pairs[a].0, pairs[b].0)
+            return x == y ? a < b : x.utf8.lexicographicallyPrecedes(y.utf8)
+        }
+        keys = []
+        values = []
+        keys.reserveCapacity(pairs.count)
+        values.reserveCapacity(pairs.count)
+        for i in order {
+            if let last = keys.last, last == pairs[i].0 {
+                values[values.count - 1] = pairs[i].1
+            } else {
+                keys.append(pairs[i].0)
+                values.append(pairs[i].1)
+            }
+        }
+    }
+
+    public var count: Int { keys.count }
+    public var isEmpty: Bool { keys.isEmpty }
+
+    public subscript(key: String) -> JSON? {
+        var lo = 0
+        var hi = keys.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if keys[mid] == key { return values[mid] }
+            if keys[mid].utf8.lexicographicallyPrecedes(key.utf8) { lo = mid + 1 } else { hi = mid }
+        }
+        return nil
+    }
+
+    public var dictionary: [String: JSON] {
+        Dictionary(uniqueKeysWithValues: zip(keys, values))
+    }
+}
+
 extension JSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByFloatLiteral, ExpressibleByNilLiteral
 {
@@ -52,29 +110,31 @@ extension JSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Express
     public init(floatLiteral value: Double) { self = .number(value) }
     public init(nilLiteral: ()) { self = .null }
     public init(arrayLiteral elements: JSON...) { self = .array(elements) }
-    public init(dictionaryLiteral elements: (String, JSON)...) {
-        var members: [String: JSON] = [:]
-        for (key, value) in elements { members[key] = value }
-        self = .object(members)
-    }
+    public init(dictionaryLiteral elements: (String, JSON)...) { self = .object(JSONMembers(unsorted: elements)) }
 }
 
 /// Builds a JSON object, leaving out members whose value is nil.
 public struct JSONObject: Sendable {
-    public private(set) var members: [String: JSON] = [:]
+    private var pairs: [(String, JSON)] = []
 
-    public init() {}
+    public init() { pairs.reserveCapacity(16) }
 
     public subscript(key: String) -> JSON? {
-        get { members[key] }
-        set { members[key] = newValue }
+        get { pairs.last { $0.0 == key }?.1 }
+        set {
+            if let newValue {
+                pairs.append((key, newValue))
+            } else {
+                pairs.removeAll { $0.0 == key }
+            }
+        }
     }
 
-    public mutating func set(_ key: String, _ value: String?) { if let value { members[key] = .string(value) } }
-    public mutating func set(_ key: String, _ value: Int?) { if let value { members[key] = .int(value) } }
-    public mutating func set(_ key: String, _ value: Double?) { if let value { members[key] = .number(value) } }
-    public mutating func set(_ key: String, _ value: Bool?) { if let value { members[key] = .bool(value) } }
-    public mutating func set(_ key: String, _ value: JSON?) { if let value { members[key] = value } }
+    public mutating func set(_ key: String, _ value: String?) { if let value { pairs.append((key, .string(value))) } }
+    public mutating func set(_ key: String, _ value: Int?) { if let value { pairs.append((key, .int(value))) } }
+    public mutating func set(_ key: String, _ value: Double?) { if let value { pairs.append((key, .number(value))) } }
+    public mutating func set(_ key: String, _ value: Bool?) { if let value { pairs.append((key, .bool(value))) } }
+    public mutating func set(_ key: String, _ value: JSON?) { if let value { pairs.append((key, value)) } }
 
-    public var json: JSON { .object(members) }
+    public var json: JSON { .object(JSONMembers(unsorted: pairs)) }
 }

@@ -45,12 +45,12 @@ public enum JSONWriter {
                 return
             }
             out.append(UInt8(ascii: "{"))
-            for (i, key) in members.keys.sorted(by: utf8Less).enumerated() {
+            for i in 0..<members.count {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 newline(indent + 2, &out)
-                writeString(key, into: &out)
+                writeString(members.keys[i], into: &out)
                 out.append(contentsOf: ": ".utf8)
-                write(members[key]!, indent: indent + 2, into: &out)
+                write(members.values[i], indent: indent + 2, into: &out)
             }
             newline(indent, &out)
             out.append(UInt8(ascii: "}"))
@@ -70,11 +70,11 @@ public enum JSONWriter {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            for (i, key) in members.keys.sorted(by: utf8Less).enumerated() {
+            for i in 0..<members.count {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(key, into: &out)
+                writeString(members.keys[i], into: &out)
                 out.append(UInt8(ascii: ":"))
-                writeCompact(members[key]!, into: &out)
+                writeCompact(members.values[i], into: &out)
             }
             out.append(UInt8(ascii: "}"))
         default:
@@ -109,6 +109,12 @@ public enum JSONWriter {
 
     static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most strings need no escaping: copy them whole.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(contentsOf: s.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in s.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: [92, 34])

@@ -236,7 +236,7 @@ public struct OverrideProperty: Sendable, Hashable {
     public static func cellType(_ type: String) -> OverrideProperty {
         var cell: [String: JSON] = ["type": .string(type)]
         if type == "gauge" { cell["mode"] = "basic" }
-        return OverrideProperty(id: "custom.cellOptions", value: .object(cell))
+        return OverrideProperty(id: "custom.cellOptions", value: .object(JSONMembers(cell)))
     }
     public static func hidden(_ hidden: Bool = true) -> OverrideProperty {
         OverrideProperty(

@@ -174,12 +174,12 @@ final class ReadContext {
             }
             return .array(out)
         case .mapping(let map):
-            var out: [String: JSON] = [:]
+            var out: [(String, JSON)] = []
             for pair in map.pairs {
                 guard let name = string(pair.key, what: "a key"), let converted = json(pair.value) else { return nil }
-                out[name] = converted
+                out.append((name, converted))
             }
-            return .object(out)
+            return .object(JSONMembers(unsorted: out))
         }
     }
 }
