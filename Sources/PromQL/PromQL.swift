@@ -70,8 +70,8 @@ public struct ParserOptions: Hashable, Sendable {
     /// Every switch on, as Prometheus's engine tests run.
     public static let all = ParserOptions(
         experimentalFunctions: true, durationExpressions: true, extendedRangeSelectors: true, binopFillModifiers: true)
-    /// Every switch off, like a bare `parser.NewParser(parser.Options{})` (what promtool uses).
-    public static let none = ParserOptions(
+    /// Every switch off, like a bare `parser.NewParser(parser.Options{})`.
+    public static let minimal = ParserOptions(
         experimentalFunctions: false, durationExpressions: false, extendedRangeSelectors: false,
         binopFillModifiers: false)
 }

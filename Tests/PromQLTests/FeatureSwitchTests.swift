@@ -54,22 +54,22 @@ struct FeatureSwitchTests {
         #expect(!ParserOptions.default.extendedRangeSelectors)
         #expect(!ParserOptions.default.binopFillModifiers)
         #expect(ParserOptions.all.experimentalFunctions && ParserOptions.all.binopFillModifiers)
-        #expect(!ParserOptions.none.durationExpressions)
-        #expect(PromQL.parse("x[5m]", options: .none).isValid)
-        #expect(PromQL.parse("x offset -5m", options: .none).isValid)
+        #expect(!ParserOptions.minimal.durationExpressions)
+        #expect(PromQL.parse("x[5m]", options: .minimal).isValid)
+        #expect(PromQL.parse("x offset -5m", options: .minimal).isValid)
         #expect(PromQL.parse("rate(x[5m])").isValid)
     }
 
     /// A sign before a number is not a duration expression, and neither is Prometheus's `-(…)` after offset.
     @Test func signsAreNotGated() {
-        #expect(PromQL.parse("x offset -5m", options: .none).isValid)
-        #expect(PromQL.parse("x offset -(5m)", options: .none).isValid)
-        #expect(!PromQL.parse("x offset (5m)", options: .none).isValid)
+        #expect(PromQL.parse("x offset -5m", options: .minimal).isValid)
+        #expect(PromQL.parse("x offset -(5m)", options: .minimal).isValid)
+        #expect(!PromQL.parse("x offset (5m)", options: .minimal).isValid)
     }
 
     @Test func fillWordsAreMetricNamesWithoutParentheses() {
-        #expect(PromQL.parse("fill + fill_left", options: .none).isValid)
-        #expect(!PromQL.parse("a + fill (1) b", options: .none).isValid)
+        #expect(PromQL.parse("fill + fill_left", options: .minimal).isValid)
+        #expect(!PromQL.parse("a + fill (1) b", options: .minimal).isValid)
     }
 
     @Test func nestingLimitIsAnOption() {
