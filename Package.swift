@@ -7,6 +7,7 @@ let package = Package(
     name: "llmdash",
     platforms: [.macOS(.v14)],
     products: [
+        .library(name: "PromQL", targets: ["PromQL"]),
         .library(name: "LLMDashCore", targets: ["LLMDashCore"]),
         .library(name: "LLMDash", targets: ["LLMDash"]),
         .library(name: "LLMDashCLI", targets: ["LLMDashCLI"]),
@@ -18,9 +19,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
+        .target(name: "PromQL", swiftSettings: strict),
         .target(
             name: "LLMDashCore",
             dependencies: [
+                "PromQL",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Collections", package: "swift-collections"),
             ],
@@ -30,7 +33,7 @@ let package = Package(
         .target(
             name: "LLMDashCLI",
             dependencies: [
-                "LLMDashCore",
+                "LLMDashCore", "PromQL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -43,7 +46,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "TestSupport", dependencies: ["LLMDashCore"], path: "Tests/TestSupport", swiftSettings: strict),
-        .testTarget(name: "LLMDashCoreTests", dependencies: ["LLMDashCore", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PromQLTests", dependencies: ["PromQL"], swiftSettings: strict),
+        .testTarget(
+            name: "LLMDashCoreTests",
+            dependencies: ["LLMDashCore", "TestSupport", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict),
         .testTarget(
             name: "LLMDashTests", dependencies: ["LLMDash", "LLMDashCore", "TestSupport"], exclude: ["Fixtures"],
             swiftSettings: strict),

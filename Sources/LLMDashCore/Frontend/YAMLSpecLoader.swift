@@ -232,16 +232,21 @@ public enum YAMLSpecLoader {
         "mappings", "overrides", "dataLinks",
     ]
 
+    /// Every key each panel type accepts, computed once.
+    static let allowedPanelKeys: [PanelType: [String]] = Dictionary(
+        uniqueKeysWithValues: PanelType.allCases.map { type in
+            var keys = commonPanelKeys + fieldKeys + PanelOptions.keys(for: type)
+            if type == .text { keys.removeAll { $0 == "queries" } }
+            return (type, keys)
+        })
+
     static func readPanel(_ node: YAMLNode, _ ctx: ReadContext) -> PanelSpec? {
         let kinds = PanelType.allCases.map(\.rawValue)
         guard let (kindName, body) = singleKey(node, ctx, what: "a panel", kinds: kinds),
             let type = PanelType(rawValue: kindName),
             let map = MappingReader(body, ctx, what: "a \(kindName) panel")
         else { return nil }
-        let optionKeys = PanelOptions.keys(for: type)
-        var allowed = commonPanelKeys + fieldKeys + optionKeys
-        if type == .text { allowed.removeAll { $0 == "queries" } }
-        map.allow(allowed)
+        map.allow(allowedPanelKeys[type] ?? [])
 
         var panel = PanelSpec(type: type, title: map.requiredString("title") ?? "")
         panel.location = map.location("title") ?? ctx.location(node)

@@ -69,32 +69,32 @@ final class ReadContext {
 
     // MARK: Scalars
 
-    func string(_ node: YAMLNode, what: String) -> String? {
+    func string(_ node: YAMLNode, what: @autoclosure () -> String) -> String? {
         guard case .scalar(let scalar) = node else {
-            error("spec.type", "\(what) must be a string, found \(Self.kindName(node))", at: node)
+            error("spec.type", "\(what()) must be a string, found \(Self.kindName(node))", at: node)
             return nil
         }
         return scalar.value
     }
 
-    func double(_ node: YAMLNode, what: String) -> Double? {
+    func double(_ node: YAMLNode, what: @autoclosure () -> String) -> Double? {
         if let text = Self.plainValue(node), let value = Self.parseNumber(text) { return value }
-        error("spec.type", "\(what) must be a number, found \(describe(node))", at: node)
+        error("spec.type", "\(what()) must be a number, found \(describe(node))", at: node)
         return nil
     }
 
-    func int(_ node: YAMLNode, what: String) -> Int? {
+    func int(_ node: YAMLNode, what: @autoclosure () -> String) -> Int? {
         if let text = Self.plainValue(node), let value = Int(text) { return value }
-        error("spec.type", "\(what) must be an integer, found \(describe(node))", at: node)
+        error("spec.type", "\(what()) must be an integer, found \(describe(node))", at: node)
         return nil
     }
 
-    func bool(_ node: YAMLNode, what: String) -> Bool? {
+    func bool(_ node: YAMLNode, what: @autoclosure () -> String) -> Bool? {
         switch Self.plainValue(node) {
         case "true", "True", "TRUE": return true
         case "false", "False", "FALSE": return false
         default:
-            error("spec.type", "\(what) must be true or false, found \(describe(node))", at: node)
+            error("spec.type", "\(what()) must be true or false, found \(describe(node))", at: node)
             return nil
         }
     }
@@ -120,16 +120,16 @@ final class ReadContext {
     }
 
     /// One of a fixed set of words, with a did-you-mean when it is close to one.
-    func choice(_ node: YAMLNode, what: String, from allowed: [String]) -> String? {
-        guard let text = string(node, what: what) else { return nil }
+    func choice(_ node: YAMLNode, what: @autoclosure () -> String, from allowed: [String]) -> String? {
+        guard let text = string(node, what: what()) else { return nil }
         if allowed.contains(text) { return text }
         var notes = ["expected one of: " + allowed.joined(separator: ", ")]
         if let guess = Suggestions.closest(to: text, in: allowed) { notes.insert("did you mean '\(guess)'?", at: 0) }
-        error("spec.invalid-value", "invalid \(what) '\(text)'", at: node, notes: notes)
+        error("spec.invalid-value", "invalid \(what()) '\(text)'", at: node, notes: notes)
         return nil
     }
 
-    func strings(_ node: YAMLNode, what: String) -> [String]? {
+    func strings(_ node: YAMLNode, what: @autoclosure () -> String) -> [String]? {
         switch node {
         case .scalar(let s) where !Self.isNull(s):
             return [s.value]
@@ -137,19 +137,19 @@ final class ReadContext {
             var out: [String] = []
             out.reserveCapacity(seq.items.count)
             for item in seq.items where spend(item) {
-                if let s = string(item, what: "each of \(what)") { out.append(s) }
+                if let s = string(item, what: "each of \(what())") { out.append(s) }
             }
             return out
         default:
-            error("spec.type", "\(what) must be a list of strings, found \(Self.kindName(node))", at: node)
+            error("spec.type", "\(what()) must be a list of strings, found \(Self.kindName(node))", at: node)
             return nil
         }
     }
 
-    func list(_ node: YAMLNode, what: String) -> [YAMLNode]? {
+    func list(_ node: YAMLNode, what: @autoclosure () -> String) -> [YAMLNode]? {
         if case .sequence(let seq) = node { return seq.items }
         if isNullNode(node) { return [] }
-        error("spec.type", "\(what) must be a list, found \(Self.kindName(node))", at: node)
+        error("spec.type", "\(what()) must be a list, found \(Self.kindName(node))", at: node)
         return nil
     }
 
