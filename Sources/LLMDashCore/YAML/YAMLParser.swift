@@ -14,10 +14,11 @@ public enum YAMLParser {
         bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress, !buffer.isEmpty else { return .success([]) }
             var parser = ByteParser(base: base, count: buffer.count)
-            do throws(YAMLError) {
+            do throws(ByteParser.Stop) {
                 return .success(try parser.parseStream())
             } catch {
-                return .failure(error)
+                return .failure(
+                    YAMLError(parser.message(for: parser.problem, at: parser.problemAt), at: parser.problemAt))
             }
         }
     }
@@ -37,9 +38,12 @@ extension UInt8 {
     fileprivate static let amp: UInt8 = 0x26
     fileprivate static let squote: UInt8 = 0x27
     fileprivate static let star: UInt8 = 0x2A
+    fileprivate static let plus: UInt8 = 0x2B
     fileprivate static let comma: UInt8 = 0x2C
     fileprivate static let dash: UInt8 = 0x2D
     fileprivate static let dot: UInt8 = 0x2E
+    fileprivate static let zero: UInt8 = 0x30
+    fileprivate static let nine: UInt8 = 0x39
     fileprivate static let colon: UInt8 = 0x3A
     fileprivate static let less: UInt8 = 0x3C
     fileprivate static let greater: UInt8 = 0x3E
@@ -64,9 +68,9 @@ extension UInt8 {
     @inline(__always) fileprivate var isFlowIndicator: Bool {
         self == .comma || self == .lbracket || self == .rbracket || self == .lbrace || self == .rbrace
     }
-    /// A character of an anchor name or a tag handle: ASCII letters, digits, `-` and `_` (as libyaml).
+    /// A character of an anchor name, a tag handle or a directive name: ASCII letters, digits, `-`, `_`.
     @inline(__always) fileprivate var isWordChar: Bool {
-        (self >= 0x30 && self <= 0x39) || (self >= 0x41 && self <= 0x5A) || (self >= 0x61 && self <= 0x7A)
+        (self >= .zero && self <= .nine) || (self >= 0x41 && self <= 0x5A) || (self >= 0x61 && self <= 0x7A)
             || self == .dash || self == 0x5F
     }
     fileprivate var hexValue: UInt32? {
@@ -104,9 +108,43 @@ private enum Indicator {
     case documentStart
 }
 
+/// What was found where a block node starts; collections are parsed by the caller, so that the
+/// recursion through nested collections only goes through small stack frames.
+private struct BlockHead {
+    enum Kind { case node, sequence, mapping, content }
+    var kind: Kind
+    /// The finished node (`.node`) or the first key (`.mapping`).
+    var node: YAMLNode
+    /// Properties of the collection (`.sequence`, `.mapping`), or of the node below (`.content`).
+    var props: Properties
+    /// Column of the collection.
+    var column: Int
+}
+
+/// Every syntax error the parser reports; the message is built from the input at the error's offset.
+private enum Problem {
+    case controlCharacter, noncharacter, tabIndentation
+    case unterminatedString, unclosedFlow, expectedCommaOrBracket, expectedCommaOrBrace
+    case badMappingIndentation, badSequenceIndentation, expectedColonAfterKey, mappingValuesNotAllowed
+    case undefinedAlias, cannotStartToken, nestingTooDeep, complexKey, entryNotAllowed, entryInFlow
+    case expectedKeyFoundEntry, textAfterValue, expectedEndOfDocument, expectedNodeContent, indicatorOutsideFlow
+    case implicitKeyOnOneLine, implicitKeyTooLong, colonInPlainScalar
+    case unknownEscape, invalidHexEscape, invalidCodePoint
+    case badIndentationIndicator, expectedBlockScalarHeaderEnd
+    case invalidAnchorName, aliasWithProperties, twoAnchors, twoTags
+    case undefinedTagHandle, expectedBlankAfterTag, expectedTagSuffix, expectedTagURI, expectedVerbatimTagEnd
+    case invalidTagEscape
+    case expectedDirectiveName, duplicateVersion, versionSyntax, unsupportedVersion, tagHandleSyntax
+    case expectedTagPrefix, duplicateTagDirective, unknownDirective, textAfterDirective
+    case directivesWithoutDocument, documentNeedsStart, textAfterDocumentEnd, documentEndWithoutDocument
+}
+
 // MARK: - Parser
 
 private struct ByteParser {
+    /// Thrown inside the parser; `problem` and `problemAt` say what and where.
+    struct Stop: Error {}
+
     let p: UnsafePointer<UInt8>
     let n: Int
     var pos = 0
@@ -118,48 +156,61 @@ private struct ByteParser {
     var tagHandles: [[UInt8]] = []
     /// Reused buffer for scalars that need unescaping or folding.
     var scratch: [UInt8] = []
+    var problem = Problem.expectedNodeContent
+    var problemAt = 0
 
     init(base: UnsafePointer<UInt8>, count: Int) {
         p = base
         n = count
     }
 
-    @inline(__always) func at(_ i: Int) -> UInt8 { i < n ? p[i] : 0 }
-    @inline(__always) var cur: UInt8 { pos < n ? p[pos] : 0 }
-    @inline(__always) var column: Int { pos - lineStart }
+    @inline(__always) mutating func at(_ i: Int) -> UInt8 { i < n ? p[i] : 0 }
+    @inline(__always) var cur: UInt8 { mutating get { pos < n ? p[pos] : 0 } }
+    @inline(__always) var column: Int { mutating get { pos - lineStart } }
 
-    func text(_ start: Int, _ end: Int) -> String {
+    mutating func text(_ start: Int, _ end: Int) -> String {
         String(decoding: UnsafeBufferPointer(start: p + start, count: end - start), as: UTF8.self)
+    }
+
+    /// Records an error; `throw fail(...)`.
+    mutating func fail(_ problem: Problem, _ offset: Int) -> Stop {
+        self.problem = problem
+        problemAt = offset
+        return Stop()
     }
 
     /// At a comment, a line break or the end of input.
     @inline(__always) var atLineEnd: Bool {
-        let b = cur
-        return b == .lf || b == .cr || b == .hash || pos >= n
+        mutating get {
+            let b = cur
+            return b == .lf || b == .cr || b == .hash || pos >= n
+        }
     }
 
-    /// At `---` or `...` in column 0 followed by a blank or the end of a line.
-    @inline(__always) func isDocumentMarker(_ i: Int) -> Bool {
+    /// At `---` or `...` followed by a blank or the end of a line (the caller checks the column).
+    @inline(__always) mutating func isDocumentMarker(_ i: Int) -> Bool {
         guard i + 2 < n else { return false }
         let b = p[i]
         guard (b == .dash || b == .dot) && p[i + 1] == b && p[i + 2] == b else { return false }
         return at(i + 3).isBlankOrEnd
     }
 
-    var atDocumentMarker: Bool { pos == lineStart && isDocumentMarker(pos) }
-    var atDocumentStart: Bool { atDocumentMarker && p[pos] == .dash }
-    var atDocumentEnd: Bool { atDocumentMarker && p[pos] == .dot }
+    var atDocumentMarker: Bool { mutating get { pos == lineStart && isDocumentMarker(pos) } }
+    var atDocumentStart: Bool { mutating get { atDocumentMarker && p[pos] == .dash } }
+    var atDocumentEnd: Bool { mutating get { atDocumentMarker && p[pos] == .dot } }
     /// At `-` followed by a blank: a block sequence entry.
-    @inline(__always) var atEntry: Bool { cur == .dash && at(pos + 1).isBlankOrEnd }
+    @inline(__always) var atEntry: Bool { mutating get { cur == .dash && at(pos + 1).isBlankOrEnd } }
+    /// At `? ` (an explicit key).
+    @inline(__always) var atComplexKey: Bool { mutating get { cur == .question && at(pos + 1).isBlankOrEnd } }
 
-    /// Consumes one line break (CRLF counts as one) at `i`, returning the offset after it.
-    @inline(__always) func afterBreak(_ i: Int) -> Int {
+    /// The offset after the line break (CRLF counts as one) at `i`.
+    @inline(__always) mutating func afterBreak(_ i: Int) -> Int {
         p[i] == .cr && i + 1 < n && p[i + 1] == .lf ? i + 2 : i + 1
     }
 
     // MARK: Stream and documents
 
-    mutating func parseStream() throws(YAMLError) -> [YAMLNode] {
+    mutating func parseStream() throws(Stop) -> [YAMLNode] {
         try checkCharacters()
         if n >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF {
             pos = 3
@@ -167,61 +218,53 @@ private struct ByteParser {
         }
         var documents: [YAMLNode] = []
         while true {
-            // Prolog: blank lines, comments and directives.
-            var directiveAt = -1
-            var versionSeen = false
-            tagHandles.removeAll(keepingCapacity: true)
-            while true {
-                try skipLines()
-                guard pos < n, pos == lineStart, cur == .percent else { break }
-                if directiveAt < 0 { directiveAt = pos }
-                try parseDirective(versionSeen: &versionSeen)
-            }
+            let directiveAt = try parseProlog()
             if pos >= n {
-                if directiveAt >= 0 {
-                    throw YAMLError("directives must be followed by a document start '---'", at: directiveAt)
-                }
+                if directiveAt >= 0 { throw fail(.directivesWithoutDocument, directiveAt) }
                 break
             }
             if atDocumentEnd {
-                if directiveAt >= 0 {
-                    throw YAMLError("directives must be followed by a document start '---'", at: directiveAt)
-                }
-                if documents.isEmpty { throw YAMLError("document end marker '...' without a document", at: pos) }
+                if directiveAt >= 0 { throw fail(.directivesWithoutDocument, directiveAt) }
+                if documents.isEmpty { throw fail(.documentEndWithoutDocument, pos) }
                 pos += 3
                 try finishMarkerLine()
                 continue
             }
-            let root: YAMLNode
             if atDocumentStart {
                 pos += 3
-                root = try parseBlockNode(indent: -1, after: .documentStart, depth: 0)
+                documents.append(try parseBlockNode(indent: -1, after: .documentStart, depth: 0))
             } else {
-                if directiveAt >= 0 {
-                    throw YAMLError("directives must be followed by a document start '---'", at: directiveAt)
-                }
-                if !documents.isEmpty {
-                    throw YAMLError("a document after '...' must start with '---'", at: pos)
-                }
-                root = try parseBlockContent(indent: -1, outer: Properties(), depth: 0)
+                if directiveAt >= 0 { throw fail(.directivesWithoutDocument, directiveAt) }
+                if !documents.isEmpty { throw fail(.documentNeedsStart, pos) }
+                documents.append(try parseBlockContent(indent: -1, outer: Properties(), depth: 0))
             }
-            documents.append(root)
             try finishNodeLine()
             if pos >= n || atDocumentStart { continue }
-            if atDocumentEnd {
-                pos += 3
-                try finishMarkerLine()
-                continue
-            }
-            throw YAMLError("expected the end of the document, found more content", at: pos)
+            if !atDocumentEnd { throw fail(.expectedEndOfDocument, pos) }
+            pos += 3
+            try finishMarkerLine()
         }
         return documents
+    }
+
+    /// Skips blank lines, comments and directives before a document; returns the offset of the
+    /// first directive, or -1.
+    mutating func parseProlog() throws(Stop) -> Int {
+        var directiveAt = -1
+        var versionSeen = false
+        tagHandles.removeAll(keepingCapacity: true)
+        while true {
+            try skipLines()
+            guard pos < n, pos == lineStart, cur == .percent else { return directiveAt }
+            if directiveAt < 0 { directiveAt = pos }
+            try parseDirective(versionSeen: &versionSeen)
+        }
     }
 
     /// Rejects raw control characters (C0 other than tab, LF and CR; DEL; C1 other than NEL) and
     /// the noncharacters U+FFFE and U+FFFF, as libyaml does. Reads eight bytes at a time while the
     /// text is printable ASCII.
-    func checkCharacters() throws(YAMLError) {
+    mutating func checkCharacters() throws(Stop) {
         var i = 0
         let raw = UnsafeRawPointer(p)
         while i < n {
@@ -240,15 +283,13 @@ private struct ByteParser {
                 if b >= 0x20 && b < 0x7F || b == .tab || b == .lf || b == .cr {
                     i += 1
                 } else if b < 0x80 {
-                    throw YAMLError("control characters are not allowed", at: i)
+                    throw fail(.controlCharacter, i)
                 } else if b == 0xC2 {
                     let c = at(i + 1)
-                    if c >= 0x80 && c <= 0x9F && c != 0x85 {
-                        throw YAMLError("control characters are not allowed", at: i)
-                    }
+                    if c >= 0x80 && c <= 0x9F && c != 0x85 { throw fail(.controlCharacter, i) }
                     i += 2
                 } else if b == 0xEF && at(i + 1) == 0xBF && (at(i + 2) == 0xBE || at(i + 2) == 0xBF) {
-                    throw YAMLError("the characters U+FFFE and U+FFFF are not allowed", at: i)
+                    throw fail(.noncharacter, i)
                 } else {
                     i += 1
                 }
@@ -257,76 +298,70 @@ private struct ByteParser {
     }
 
     /// Parses `%YAML` or `%TAG` at the start of a line, through the end of that line.
-    mutating func parseDirective(versionSeen: inout Bool) throws(YAMLError) {
+    mutating func parseDirective(versionSeen: inout Bool) throws(Stop) {
         let start = pos
         pos += 1
         let nameStart = pos
         while cur.isWordChar { pos += 1 }
-        let name = text(nameStart, pos)
-        guard !name.isEmpty, cur.isBlankOrEnd else {
-            throw YAMLError("expected a directive name after '%'", at: start)
-        }
+        let nameEnd = pos
+        guard nameEnd > nameStart, cur.isBlankOrEnd else { throw fail(.expectedDirectiveName, start) }
         skipBlanks()
-        switch name {
-        case "YAML":
-            if versionSeen { throw YAMLError("duplicate %YAML directive", at: start) }
+        if matches(nameStart, nameEnd, "YAML") {
+            if versionSeen { throw fail(.duplicateVersion, start) }
             versionSeen = true
             let major = scanNumber()
-            guard major >= 0, cur == .dot else {
-                throw YAMLError("expected a version such as '1.2' after %YAML", at: start)
-            }
+            guard major >= 0, cur == .dot else { throw fail(.versionSyntax, start) }
             pos += 1
             let minor = scanNumber()
-            guard minor >= 0 else { throw YAMLError("expected a version such as '1.2' after %YAML", at: start) }
-            if major != 1 || (minor != 1 && minor != 2) {
-                throw YAMLError("unsupported YAML version \(major).\(minor); expected 1.1 or 1.2", at: start)
-            }
-        case "TAG":
+            guard minor >= 0 else { throw fail(.versionSyntax, start) }
+            if major != 1 || (minor != 1 && minor != 2) { throw fail(.unsupportedVersion, start) }
+        } else if matches(nameStart, nameEnd, "TAG") {
             let handleStart = pos
-            guard cur == .bang else { throw YAMLError("expected a tag handle such as '!e!' after %TAG", at: start) }
+            guard cur == .bang else { throw fail(.tagHandleSyntax, start) }
             pos += 1
             while cur.isWordChar { pos += 1 }
             if cur == .bang {
                 pos += 1
             } else if pos != handleStart + 1 {
-                throw YAMLError("expected a tag handle such as '!e!' after %TAG", at: start)
+                throw fail(.tagHandleSyntax, start)
             }
             let handle = Array(UnsafeBufferPointer(start: p + handleStart, count: pos - handleStart))
-            guard cur.isBlank else { throw YAMLError("expected a tag prefix after the tag handle", at: pos) }
+            guard cur.isBlank else { throw fail(.expectedTagPrefix, pos) }
             skipBlanks()
             let prefixStart = pos
             try scanURI(verbatim: true)
-            if pos == prefixStart { throw YAMLError("expected a tag prefix after the tag handle", at: pos) }
-            if tagHandles.contains(handle) {
-                throw YAMLError("duplicate %TAG directive for handle '\(text(handleStart, handleStart + handle.count))'", at: start)
-            }
+            if pos == prefixStart { throw fail(.expectedTagPrefix, pos) }
+            if tagHandles.contains(handle) { throw fail(.duplicateTagDirective, start) }
             tagHandles.append(handle)
-        default:
-            throw YAMLError("unknown directive '%\(name)'", at: start)
+        } else {
+            throw fail(.unknownDirective, start)
         }
         skipBlanks()
         if cur == .hash { skipComment() }
-        guard pos >= n || cur.isBreak else { throw YAMLError("unexpected text after the directive", at: pos) }
+        guard pos >= n || cur.isBreak else { throw fail(.textAfterDirective, pos) }
+    }
+
+    mutating func matches(_ start: Int, _ end: Int, _ word: StaticString) -> Bool {
+        guard end - start == word.utf8CodeUnitCount else { return false }
+        return (0..<(end - start)).allSatisfy { p[start + $0] == word.utf8Start[$0] }
     }
 
     /// A decimal number of at most nine digits, or -1.
     mutating func scanNumber() -> Int {
         let start = pos
         var value = 0
-        while cur >= 0x30 && cur <= 0x39 && pos - start < 9 {
-            value = value * 10 + Int(cur - 0x30)
+        while cur >= .zero && cur <= .nine && pos - start < 9 {
+            value = value * 10 + Int(cur - .zero)
             pos += 1
         }
         return pos == start ? -1 : value
     }
 
     /// After `...`: only blanks and a comment may follow on the line.
-    mutating func finishMarkerLine() throws(YAMLError) {
+    mutating func finishMarkerLine() throws(Stop) {
         skipBlanks()
         if cur == .hash { skipComment() }
-        guard pos >= n || cur.isBreak else {
-            throw YAMLError("unexpected content after the document end marker '...'", at: pos)
-        }
+        guard pos >= n || cur.isBreak else { throw fail(.textAfterDocumentEnd, pos) }
     }
 
     // MARK: Whitespace and comments
@@ -342,7 +377,7 @@ private struct ByteParser {
     /// From a line break, the end of input, or the indentation of a line, moves to the first content
     /// character of the next line that has any (or to the end of input), past blank and comment lines.
     /// In block context a tab may not appear in indentation.
-    mutating func skipLines() throws(YAMLError) {
+    mutating func skipLines() throws(Stop) {
         while pos < n {
             var b = p[pos]
             while b == .space {
@@ -350,7 +385,7 @@ private struct ByteParser {
                 if pos == n { return }
                 b = p[pos]
             }
-            if b == .tab { throw YAMLError("tabs are not allowed for indentation", at: pos) }
+            if b == .tab { throw fail(.tabIndentation, pos) }
             if b == .hash {
                 skipComment()
                 if pos == n { return }
@@ -364,42 +399,117 @@ private struct ByteParser {
 
     /// Whether only indentation precedes `pos` on its line (a node ended at the start of a later line).
     var atLineIndentation: Bool {
-        if pos == lineStart { return true }
-        var i = pos - 1
-        while i >= lineStart {
-            if !p[i].isBlank { return false }
-            i -= 1
+        mutating get {
+            var i = pos - 1
+            while i >= lineStart {
+                if !p[i].isBlank { return false }
+                i -= 1
+            }
+            return true
         }
-        return true
     }
 
     /// After a block node: the rest of its line must be blank or a comment; then moves to the next
     /// content line.
-    mutating func finishNodeLine() throws(YAMLError) {
+    mutating func finishNodeLine() throws(Stop) {
         if !atLineIndentation {
             skipBlanks()
             if cur == .hash { skipComment() }
             if pos < n && !p[pos].isBreak {
-                if cur == .colon && at(pos + 1).isBlankOrEnd {
-                    throw YAMLError("mapping values are not allowed here", at: pos)
-                }
-                throw YAMLError("unexpected text after the value; expected a comment or a line break", at: pos)
+                throw fail(cur == .colon && at(pos + 1).isBlankOrEnd ? .mappingValuesNotAllowed : .textAfterValue, pos)
             }
         }
         try skipLines()
     }
 
-    // MARK: Block structure
+    /// After an entry of a block collection in column `indent`: whether another entry follows.
+    mutating func nextBlockEntry(indent: Int, sequence: Bool) throws(Stop) -> Bool {
+        try finishNodeLine()
+        if pos >= n || atDocumentMarker { return false }
+        let col = column
+        if col < indent { return false }
+        if col > indent { throw fail(sequence ? .badSequenceIndentation : .badMappingIndentation, pos) }
+        return !sequence || atEntry
+    }
+
+    // MARK: Block collections
+    //
+    // Nested block collections recurse through parseBlockNode → parseBlockContent → parseBlockSequence
+    // or parseBlockMapping. These stay small; the work at each node happens in non-recursive helpers.
 
     /// Parses the node that follows an indicator (`key:`, `-` or `---`), on the same line or below.
-    mutating func parseBlockNode(indent: Int, after: Indicator, depth: Int) throws(YAMLError) -> YAMLNode {
+    mutating func parseBlockNode(indent: Int, after: Indicator, depth: Int) throws(Stop) -> YAMLNode {
+        let head = try locateBlockNode(indent: indent, after: after, depth: depth)
+        switch head.kind {
+        case .node, .mapping: return head.node
+        case .sequence: return try parseBlockSequence(head, depth: depth)
+        case .content: return try parseBlockContent(indent: indent, outer: head.props, depth: depth)
+        }
+    }
+
+    /// Parses a node whose first token is at `pos`, where a block collection may start: at the
+    /// beginning of a line or after `- `. `outer` holds properties written on an earlier line.
+    mutating func parseBlockContent(indent: Int, outer: Properties, depth: Int) throws(Stop) -> YAMLNode {
+        let head = try readBlockHead(indent: indent, outer: outer, depth: depth)
+        switch head.kind {
+        case .node, .content: return head.node
+        case .sequence: return try parseBlockSequence(head, depth: depth)
+        case .mapping: return try parseBlockMapping(head, depth: depth)
+        }
+    }
+
+    /// A block sequence whose first `-` is at `pos`, in column `head.column`.
+    mutating func parseBlockSequence(_ head: BlockHead, depth: Int) throws(Stop) -> YAMLNode {
+        guard depth < YAMLParser.maxDepth else { throw fail(.nestingTooDeep, pos) }
+        let start = pos
+        var items: [YAMLNode] = []
+        repeat {
+            pos += 1  // the '-'
+            items.append(try parseBlockNode(indent: head.column, after: .entry, depth: depth + 1))
+        } while try nextBlockEntry(indent: head.column, sequence: true)
+        return try apply(head.props, to: .sequence(YAMLSequence(items: items, offset: start)))
+    }
+
+    /// A block mapping in column `head.column` whose first key, `head.node`, has been read; `pos` is at
+    /// the key's `:`.
+    mutating func parseBlockMapping(_ head: BlockHead, depth: Int) throws(Stop) -> YAMLNode {
+        var pairs: [YAMLPair] = []
+        var key = head.node
+        while true {
+            pos += 1  // the ':'
+            let value = try parseBlockNode(indent: head.column, after: .value, depth: depth + 1)
+            guard try addPair(&pairs, key: &key, value: value, indent: head.column, depth: depth + 1) else { break }
+        }
+        return try finishMapping(pairs, head)
+    }
+
+    /// Stores a pair of a block mapping; then reads the next key, if the mapping goes on.
+    @inline(never)
+    mutating func addPair(
+        _ pairs: inout [YAMLPair], key: inout YAMLNode, value: YAMLNode, indent: Int, depth: Int
+    ) throws(Stop) -> Bool {
+        pairs.append(YAMLPair(key: key, value: value))
+        guard try nextBlockEntry(indent: indent, sequence: false) else { return false }
+        key = try parseMappingKey(indent: indent, depth: depth)
+        return true
+    }
+
+    @inline(never)
+    mutating func finishMapping(_ pairs: [YAMLPair], _ head: BlockHead) throws(Stop) -> YAMLNode {
+        try apply(head.props, to: .mapping(YAMLMapping(pairs: pairs, offset: head.node.offset)))
+    }
+
+    /// After an indicator: reads what is on the rest of the line and, if nothing, finds where the node
+    /// below starts.
+    @inline(never)
+    mutating func locateBlockNode(indent: Int, after: Indicator, depth: Int) throws(Stop) -> BlockHead {
         let emptyAt = pos
         while pos < n {
             let b = p[pos]
             if b == .space {
                 pos += 1
             } else if b == .tab {
-                if after == .entry { throw YAMLError("tabs are not allowed for indentation", at: pos) }
+                if after == .entry { throw fail(.tabIndentation, pos) }
                 pos += 1
             } else {
                 break
@@ -407,31 +517,38 @@ private struct ByteParser {
         }
         var props = Properties()
         if !atLineEnd {
-            if after == .entry { return try parseBlockContent(indent: indent, outer: props, depth: depth) }
+            if after == .entry {
+                return BlockHead(kind: .content, node: emptyNode(at: emptyAt), props: props, column: 0)
+            }
             try parseProperties(&props)
-            if !atLineEnd { return try parseInlineNode(indent: indent, props: props, depth: depth) }
+            if !atLineEnd {
+                let node = try parseInlineNode(indent: indent, props: props, depth: depth)
+                return BlockHead(kind: .node, node: node, props: props, column: 0)
+            }
         }
         // The node, if any, starts on a following line.
         if cur == .hash { skipComment() }
         try skipLines()
-        if pos >= n || atDocumentMarker { return try emptyScalar(props, at: emptyAt) }
-        let col = column
-        if col > indent { return try parseBlockContent(indent: indent, outer: props, depth: depth) }
-        if col == indent && after == .value && atEntry {
-            return try parseBlockSequence(indent: col, props: props, depth: depth)
+        if pos < n && !atDocumentMarker {
+            let col = column
+            if col > indent {
+                return BlockHead(kind: .content, node: emptyNode(at: emptyAt), props: props, column: col)
+            }
+            if col == indent && after == .value && atEntry {
+                return BlockHead(kind: .sequence, node: emptyNode(at: emptyAt), props: props, column: col)
+            }
         }
-        return try emptyScalar(props, at: emptyAt)
+        return BlockHead(kind: .node, node: try apply(props, to: emptyNode(at: emptyAt)), props: props, column: 0)
     }
 
-    /// Parses a node whose first token is at `pos`, where a block collection may start: at the
-    /// beginning of a line or after `- `. `outer` holds properties written on an earlier line.
-    mutating func parseBlockContent(indent: Int, outer: Properties, depth: Int) throws(YAMLError) -> YAMLNode {
+    /// At a position where a block collection may start: a sequence, a mapping (its first key read,
+    /// `pos` at the `:`), or a finished node. Properties alone on a line apply to the node below.
+    @inline(never)
+    mutating func readBlockHead(indent: Int, outer: Properties, depth: Int) throws(Stop) -> BlockHead {
         var outer = outer
         while true {
-            if atEntry { return try parseBlockSequence(indent: column, props: outer, depth: depth) }
-            if cur == .question && at(pos + 1).isBlankOrEnd {
-                throw YAMLError("complex mapping keys are not supported", at: pos)
-            }
+            if atEntry { return BlockHead(kind: .sequence, node: emptyNode(at: pos), props: outer, column: column) }
+            if atComplexKey { throw fail(.complexKey, pos) }
             let keyStart = pos
             let keyColumn = column
             let keyLine = lineStart
@@ -439,182 +556,132 @@ private struct ByteParser {
             if cur == .amp || cur == .bang {
                 try parseProperties(&props)
                 if atLineEnd {
-                    // Properties alone on their line belong to the node below.
                     try merge(&outer, props)
-                    let emptyAt = props.end
                     if cur == .hash { skipComment() }
                     try skipLines()
-                    if pos >= n || atDocumentMarker || column <= indent { return try emptyScalar(outer, at: emptyAt) }
+                    if pos >= n || atDocumentMarker || column <= indent {
+                        return BlockHead(
+                            kind: .node, node: try apply(outer, to: emptyNode(at: props.end)), props: outer, column: 0)
+                    }
                     continue
                 }
-                if atEntry { throw YAMLError("block sequence entries are not allowed here", at: pos) }
-                if cur == .question && at(pos + 1).isBlankOrEnd {
-                    throw YAMLError("complex mapping keys are not supported", at: pos)
-                }
+                if atEntry { throw fail(.entryNotAllowed, pos) }
+                if atComplexKey { throw fail(.complexKey, pos) }
             }
             if cur == .pipe || cur == .greater {
                 try merge(&outer, props)
-                return try apply(outer, to: try parseBlockScalar(indent: indent))
+                let node = try apply(outer, to: try parseBlockScalar(indent: indent))
+                return BlockHead(kind: .node, node: node, props: outer, column: 0)
             }
             let isAlias = cur == .star
-            let node = try parseNodeHere(indent: indent, flow: false, flowOpen: -1, depth: depth)
+            if isAlias { try checkAliasProperties(props) }
+            let node = try parseNodeHere(indent: indent, flowOpen: -1, depth: depth)
             var i = pos
             while i < n && p[i].isBlank { i += 1 }
             if at(i) == .colon && at(i + 1).isBlankOrEnd {
-                if lineStart != keyLine { throw YAMLError("mapping values are not allowed here", at: i) }
+                if lineStart != keyLine { throw fail(.mappingValuesNotAllowed, i) }
                 try checkKeyLength(from: keyStart, to: i)
-                if isAlias { try checkAliasProperties(props) }
+                guard depth < YAMLParser.maxDepth else { throw fail(.nestingTooDeep, node.offset) }
                 pos = i
-                let key = try apply(props, to: node)
-                return try parseBlockMapping(indent: keyColumn, firstKey: key, props: outer, depth: depth)
+                return BlockHead(kind: .mapping, node: try apply(props, to: node), props: outer, column: keyColumn)
             }
             try merge(&outer, props)
             if isAlias { try checkAliasProperties(outer) }
-            return try apply(outer, to: node)
+            return BlockHead(kind: .node, node: try apply(outer, to: node), props: outer, column: 0)
         }
     }
 
     /// After `key:` or `---`, with properties already read: a node on the same line, which may not
     /// start a block collection.
-    mutating func parseInlineNode(indent: Int, props: Properties, depth: Int) throws(YAMLError) -> YAMLNode {
-        if atEntry { throw YAMLError("block sequence entries are not allowed here", at: pos) }
-        if cur == .question && at(pos + 1).isBlankOrEnd {
-            throw YAMLError("complex mapping keys are not supported", at: pos)
-        }
+    mutating func parseInlineNode(indent: Int, props: Properties, depth: Int) throws(Stop) -> YAMLNode {
+        if atEntry { throw fail(.entryNotAllowed, pos) }
+        if atComplexKey { throw fail(.complexKey, pos) }
         if cur == .pipe || cur == .greater { return try apply(props, to: try parseBlockScalar(indent: indent)) }
         if cur == .star { try checkAliasProperties(props) }
-        let node = try parseNodeHere(indent: indent, flow: false, flowOpen: -1, depth: depth)
-        return try apply(props, to: node)
-    }
-
-    mutating func parseBlockMapping(
-        indent: Int, firstKey: YAMLNode, props: Properties, depth: Int
-    ) throws(YAMLError) -> YAMLNode {
-        guard depth < YAMLParser.maxDepth else { throw nestingError(at: firstKey.offset) }
-        var pairs: [YAMLPair] = []
-        var key = firstKey
-        while true {
-            pos += 1  // the ':'
-            let value = try parseBlockNode(indent: indent, after: .value, depth: depth + 1)
-            pairs.append(YAMLPair(key: key, value: value))
-            try finishNodeLine()
-            if pos >= n || atDocumentMarker { break }
-            let col = column
-            if col < indent { break }
-            if col > indent { throw YAMLError("bad indentation of a mapping entry", at: pos) }
-            key = try parseMappingKey(indent: indent, depth: depth + 1)
-        }
-        return try apply(props, to: .mapping(YAMLMapping(pairs: pairs, offset: firstKey.offset)))
+        return try apply(props, to: try parseNodeHere(indent: indent, flowOpen: -1, depth: depth))
     }
 
     /// A key of a block mapping after the first, at the mapping's column; leaves `pos` at its `:`.
-    mutating func parseMappingKey(indent: Int, depth: Int) throws(YAMLError) -> YAMLNode {
+    @inline(never)
+    mutating func parseMappingKey(indent: Int, depth: Int) throws(Stop) -> YAMLNode {
         let keyStart = pos
         let keyLine = lineStart
-        if atEntry { throw YAMLError("expected a mapping key, found a '- ' sequence entry", at: pos) }
-        if cur == .question && at(pos + 1).isBlankOrEnd {
-            throw YAMLError("complex mapping keys are not supported", at: pos)
-        }
+        if atEntry { throw fail(.expectedKeyFoundEntry, pos) }
+        if atComplexKey { throw fail(.complexKey, pos) }
         var props = Properties()
         try parseProperties(&props)
-        if atLineEnd || cur == .pipe || cur == .greater {
-            throw YAMLError("did not find expected ':' after the key", at: keyStart)
-        }
+        if atLineEnd || cur == .pipe || cur == .greater { throw fail(.expectedColonAfterKey, keyStart) }
         if cur == .star { try checkAliasProperties(props) }
-        let node = try parseNodeHere(indent: indent, flow: false, flowOpen: -1, depth: depth)
+        let node = try parseNodeHere(indent: indent, flowOpen: -1, depth: depth)
         var i = pos
         while i < n && p[i].isBlank { i += 1 }
         guard lineStart == keyLine, at(i) == .colon, at(i + 1).isBlankOrEnd else {
-            throw YAMLError("did not find expected ':' after the key", at: keyStart)
+            throw fail(.expectedColonAfterKey, keyStart)
         }
         try checkKeyLength(from: keyStart, to: i)
         pos = i
         return try apply(props, to: node)
     }
 
-    /// A block sequence whose first `-` is at `pos`, in column `indent`.
-    mutating func parseBlockSequence(indent: Int, props: Properties, depth: Int) throws(YAMLError) -> YAMLNode {
-        guard depth < YAMLParser.maxDepth else { throw nestingError(at: pos) }
-        let start = pos
-        var items: [YAMLNode] = []
-        while true {
-            pos += 1  // the '-'
-            items.append(try parseBlockNode(indent: indent, after: .entry, depth: depth + 1))
-            try finishNodeLine()
-            if pos >= n || atDocumentMarker { break }
-            let col = column
-            if col < indent { break }
-            if col > indent { throw YAMLError("bad indentation of a sequence entry", at: pos) }
-            if !atEntry { break }
-        }
-        return try apply(props, to: .sequence(YAMLSequence(items: items, offset: start)))
-    }
-
-    func nestingError(at offset: Int) -> YAMLError {
-        YAMLError("nesting deeper than \(YAMLParser.maxDepth) levels", at: offset)
-    }
-
     /// libyaml drops a candidate implicit key longer than 1024 characters, which then fails to parse.
-    func checkKeyLength(from start: Int, to colon: Int) throws(YAMLError) {
+    mutating func checkKeyLength(from start: Int, to colon: Int) throws(Stop) {
         guard colon - start > 1024 else { return }
         var characters = 0
         for i in start..<colon where p[i] & 0xC0 != 0x80 { characters += 1 }
-        if characters > 1024 { throw YAMLError("implicit keys are limited to 1024 characters", at: start) }
+        if characters > 1024 { throw fail(.implicitKeyTooLong, start) }
     }
 
     // MARK: Nodes
 
-    func checkAliasProperties(_ props: Properties) throws(YAMLError) {
-        if !props.isEmpty { throw YAMLError("an alias cannot have an anchor or a tag", at: props.start) }
+    mutating func checkAliasProperties(_ props: Properties) throws(Stop) {
+        if !props.isEmpty { throw fail(.aliasWithProperties, props.start) }
     }
 
-    /// A scalar, flow collection or alias at `pos` (no properties).
-    mutating func parseNodeHere(indent: Int, flow: Bool, flowOpen: Int, depth: Int) throws(YAMLError) -> YAMLNode {
+    /// A scalar, flow collection or alias at `pos` (no properties); `flowOpen` is the offset of the
+    /// innermost enclosing `[`/`{`, or -1 in block context.
+    mutating func parseNodeHere(indent: Int, flowOpen: Int, depth: Int) throws(Stop) -> YAMLNode {
+        let b = cur
+        if b == .lbracket || b == .lbrace { return try parseFlowCollection(blockIndent: indent, depth: depth) }
+        return try parseLeaf(indent: indent, flowOpen: flowOpen)
+    }
+
+    /// A scalar or alias at `pos`.
+    @inline(never)
+    mutating func parseLeaf(indent: Int, flowOpen: Int) throws(Stop) -> YAMLNode {
         let start = pos
+        let flow = flowOpen >= 0
         let b = cur
         switch b {
         case .dquote:
             return .scalar(YAMLScalar(value: try scanDoubleQuoted(), style: .doubleQuoted, offset: start))
         case .squote:
             return .scalar(YAMLScalar(value: try scanSingleQuoted(), style: .singleQuoted, offset: start))
-        case .lbracket, .lbrace:
-            return try parseFlowCollection(blockIndent: indent, depth: depth)
         case .star:
             return try parseAlias()
         case .comma, .rbracket, .rbrace:
-            if flow { throw YAMLError("did not find expected node content", at: pos) }
-            throw YAMLError("unexpected '\(Character(Unicode.Scalar(b)))' outside a flow collection", at: pos)
+            throw fail(flow ? .expectedNodeContent : .indicatorOutsideFlow, pos)
         case .dash:
-            if at(pos + 1).isBlankOrEnd {
-                throw YAMLError(
-                    flow
-                        ? "block sequence entries are not allowed in a flow collection"
-                        : "block sequence entries are not allowed here", at: pos)
-            }
+            if at(pos + 1).isBlankOrEnd { throw fail(flow ? .entryInFlow : .entryNotAllowed, pos) }
         case .question, .colon:
             if flow || at(pos + 1).isBlankOrEnd {
-                if b == .question { throw YAMLError("complex mapping keys are not supported", at: pos) }
-                if flow { throw YAMLError("did not find expected node content", at: pos) }
-                throw YAMLError("mapping values are not allowed here", at: pos)
+                throw fail(b == .question ? .complexKey : flow ? .expectedNodeContent : .mappingValuesNotAllowed, pos)
             }
         case .hash, .amp, .bang, .pipe, .greater, .percent, .at, .backtick:
-            throw YAMLError("found character that cannot start a token", at: pos)
+            throw fail(.cannotStartToken, pos)
         default:
-            if pos >= n {
-                if flow { throw unclosedError(flowOpen) }
-                throw YAMLError("did not find expected node content", at: pos)
-            }
+            if pos >= n { throw fail(flow ? .unclosedFlow : .expectedNodeContent, flow ? flowOpen : pos) }
         }
         let value = try scanPlain(flow: flow, minIndent: indent + 1)
         return .scalar(YAMLScalar(value: value, style: .plain, offset: start))
     }
 
-    mutating func emptyScalar(_ props: Properties, at offset: Int) throws(YAMLError) -> YAMLNode {
-        try apply(props, to: .scalar(YAMLScalar(value: "", style: .plain, offset: offset)))
+    mutating func emptyNode(at offset: Int) -> YAMLNode {
+        .scalar(YAMLScalar(value: "", style: .plain, offset: offset))
     }
 
     /// Records the tag on the node and registers its anchor.
-    mutating func apply(_ props: Properties, to node: YAMLNode) throws(YAMLError) -> YAMLNode {
+    @inline(never)
+    mutating func apply(_ props: Properties, to node: YAMLNode) throws(Stop) -> YAMLNode {
         guard !props.isEmpty else { return node }
         var node = node
         if props.hasTag {
@@ -636,15 +703,15 @@ private struct ByteParser {
     }
 
     /// Combines properties from an earlier line with those of the node's own line.
-    func merge(_ outer: inout Properties, _ inner: Properties) throws(YAMLError) {
+    mutating func merge(_ outer: inout Properties, _ inner: Properties) throws(Stop) {
         guard !inner.isEmpty else { return }
         if inner.hasAnchor {
-            if outer.hasAnchor { throw YAMLError("a node can have only one anchor", at: inner.anchorStart - 1) }
+            if outer.hasAnchor { throw fail(.twoAnchors, inner.anchorStart - 1) }
             outer.anchorStart = inner.anchorStart
             outer.anchorEnd = inner.anchorEnd
         }
         if inner.hasTag {
-            if outer.hasTag { throw YAMLError("a node can have only one tag", at: inner.tagStart) }
+            if outer.hasTag { throw fail(.twoTags, inner.tagStart) }
             outer.tagStart = inner.tagStart
             outer.tagEnd = inner.tagEnd
         }
@@ -652,21 +719,21 @@ private struct ByteParser {
         outer.end = max(outer.end, inner.end)
     }
 
-    /// Reads anchors (`&a`) and tags (`!t`) at `pos`, with the blanks after each; in flow context,
-    /// line breaks and comments too.
-    mutating func parseProperties(_ props: inout Properties, flowOpen: Int = -1) throws(YAMLError) {
-        let flow = flowOpen >= 0
+    /// Reads anchors (`&a`) and tags (`!t`) at `pos`, with the blanks after each; in flow context
+    /// (`flowOpen` ≥ 0), line breaks and comments too.
+    @inline(never)
+    mutating func parseProperties(_ props: inout Properties, flowOpen: Int = -1) throws(Stop) {
         while true {
             let start = pos
             if cur == .amp {
-                if props.hasAnchor { throw YAMLError("a node can have only one anchor", at: start) }
+                if props.hasAnchor { throw fail(.twoAnchors, start) }
                 pos += 1
                 try scanAnchorName(start)
                 props.anchorStart = start + 1
                 props.anchorEnd = pos
             } else if cur == .bang {
-                if props.hasTag { throw YAMLError("a node can have only one tag", at: start) }
-                try scanTag(flow: flow)
+                if props.hasTag { throw fail(.twoTags, start) }
+                try scanTag(flow: flowOpen >= 0)
                 props.tagStart = start
                 props.tagEnd = pos
             } else {
@@ -674,43 +741,39 @@ private struct ByteParser {
             }
             if props.start < 0 { props.start = start }
             props.end = pos
-            if flow { try skipFlowTrivia(flowOpen) } else { skipBlanks() }
+            if flowOpen >= 0 { try skipFlowTrivia(flowOpen) } else { skipBlanks() }
         }
     }
 
     /// An anchor or alias name: ASCII letters, digits, `-` and `_`, ended by a blank or one of `?:,]}%@\``.
-    mutating func scanAnchorName(_ start: Int) throws(YAMLError) {
+    mutating func scanAnchorName(_ start: Int) throws(Stop) {
         let nameStart = pos
         while cur.isWordChar { pos += 1 }
         let b = cur
         let ended =
             b.isBlankOrEnd || b == .question || b == .colon || b == .comma || b == .rbracket || b == .rbrace
             || b == .percent || b == .at || b == .backtick
-        if pos == nameStart || !ended {
-            let what = p[start] == .amp ? "anchor" : "alias"
-            throw YAMLError("invalid \(what) name; expected letters, digits, '-' or '_'", at: start)
-        }
+        if pos == nameStart || !ended { throw fail(.invalidAnchorName, start) }
     }
 
-    mutating func parseAlias() throws(YAMLError) -> YAMLNode {
+    mutating func parseAlias() throws(Stop) -> YAMLNode {
         let start = pos
         pos += 1
         try scanAnchorName(start)
-        let name = text(start + 1, pos)
-        guard let node = anchors[name] else { throw YAMLError("undefined alias '\(name)'", at: start) }
+        guard let node = anchors[text(start + 1, pos)] else { throw fail(.undefinedAlias, start) }
         return node
     }
 
     /// `!<uri>`, `!!suffix`, `!handle!suffix`, `!suffix` or `!`.
-    mutating func scanTag(flow: Bool) throws(YAMLError) {
+    mutating func scanTag(flow: Bool) throws(Stop) {
         let start = pos
         pos += 1
         if cur == .less {
             pos += 1
             let uriStart = pos
             try scanURI(verbatim: true)
-            if pos == uriStart { throw YAMLError("expected a tag URI", at: start) }
-            guard cur == .greater else { throw YAMLError("expected '>' to end the verbatim tag", at: pos) }
+            if pos == uriStart { throw fail(.expectedTagURI, start) }
+            guard cur == .greater else { throw fail(.expectedVerbatimTagEnd, pos) }
             pos += 1
         } else {
             var i = pos
@@ -719,39 +782,34 @@ private struct ByteParser {
                 // A handle: `!!` or `!name!`.
                 if i > pos {
                     let handle = Array(UnsafeBufferPointer(start: p + start, count: i + 1 - start))
-                    if !tagHandles.contains(handle) {
-                        throw YAMLError("undefined tag handle '\(text(start, i + 1))'", at: start)
-                    }
+                    if !tagHandles.contains(handle) { throw fail(.undefinedTagHandle, start) }
                 }
                 pos = i + 1
                 let suffixStart = pos
                 try scanURI(verbatim: false)
-                if pos == suffixStart { throw YAMLError("expected a tag suffix after the handle", at: start) }
+                if pos == suffixStart { throw fail(.expectedTagSuffix, start) }
             } else {
                 try scanURI(verbatim: false)
             }
         }
         let b = cur
-        if !(b.isBlankOrEnd || (flow && b == .comma)) {
-            throw YAMLError("expected a blank or a line break after the tag", at: pos)
-        }
+        if !(b.isBlankOrEnd || (flow && b == .comma)) { throw fail(.expectedBlankAfterTag, pos) }
     }
 
     /// Characters allowed in a tag: letters, digits, `-;/?:@&=+$,_.!~*'()[]` (`,[]` only in verbatim
     /// tags and prefixes) and `%XX` escapes.
-    mutating func scanURI(verbatim: Bool) throws(YAMLError) {
+    mutating func scanURI(verbatim: Bool) throws(Stop) {
         while pos < n {
-            let b = p[pos]
-            switch b {
+            switch p[pos] {
             case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, .dash, 0x5F, 0x3B, 0x2F, .question, .colon, .at, .amp, 0x3D,
-                0x2B, 0x24, .dot, .bang, 0x7E, .star, .squote, 0x28, 0x29:
+                .plus, 0x24, .dot, .bang, 0x7E, .star, .squote, 0x28, 0x29:
                 pos += 1
             case .comma, .lbracket, .rbracket:
                 guard verbatim else { return }
                 pos += 1
             case .percent:
                 guard at(pos + 1).hexValue != nil, at(pos + 2).hexValue != nil else {
-                    throw YAMLError("invalid escape in a tag; expected '%' and two hexadecimal digits", at: pos)
+                    throw fail(.invalidTagEscape, pos)
                 }
                 pos += 3
             default:
@@ -761,15 +819,12 @@ private struct ByteParser {
     }
 
     // MARK: Flow collections
-
-    func unclosedError(_ open: Int) -> YAMLError {
-        p[open] == .lbracket
-            ? YAMLError("unclosed flow sequence; expected ']'", at: open)
-            : YAMLError("unclosed flow mapping; expected '}'", at: open)
-    }
+    //
+    // Nested flow collections recurse through parseFlowCollection → parseFlowEntry or parseFlowPair
+    // → parseFlowNode; as for block collections, these stay small.
 
     /// Skips blanks, line breaks and comments inside a flow collection opened at `open`.
-    mutating func skipFlowTrivia(_ open: Int) throws(YAMLError) {
+    mutating func skipFlowTrivia(_ open: Int) throws(Stop) {
         while pos < n {
             let b = p[pos]
             if b.isBlank {
@@ -777,107 +832,133 @@ private struct ByteParser {
             } else if b.isBreak {
                 pos = afterBreak(pos)
                 lineStart = pos
-                if isDocumentMarker(pos) { throw unclosedError(open) }
+                if isDocumentMarker(pos) { throw fail(.unclosedFlow, open) }
             } else if b == .hash {
                 skipComment()
             } else {
                 return
             }
         }
-        throw unclosedError(open)
+        throw fail(.unclosedFlow, open)
     }
 
     /// `[...]` or `{...}` at `pos`.
-    mutating func parseFlowCollection(blockIndent: Int, depth: Int) throws(YAMLError) -> YAMLNode {
+    mutating func parseFlowCollection(blockIndent: Int, depth: Int) throws(Stop) -> YAMLNode {
         let open = pos
-        guard depth < YAMLParser.maxDepth else { throw nestingError(at: open) }
-        let isSequence = p[open] == .lbracket
-        let close: UInt8 = isSequence ? .rbracket : .rbrace
+        guard depth < YAMLParser.maxDepth else { throw fail(.nestingTooDeep, open) }
         pos += 1
-        var items: [YAMLNode] = []
-        var pairs: [YAMLPair] = []
-        while true {
-            try skipFlowTrivia(open)
-            if cur == close {
-                pos += 1
-                break
-            }
-            if isSequence {
+        if p[open] == .lbracket {
+            var items: [YAMLNode] = []
+            while try flowEntryFollows(open, first: items.isEmpty) {
                 items.append(try parseFlowEntry(blockIndent: blockIndent, open: open, depth: depth + 1))
-            } else {
-                pairs.append(try parseFlowPair(blockIndent: blockIndent, open: open, depth: depth + 1))
             }
-            try skipFlowTrivia(open)
-            let b = cur
-            if b == .comma {
-                pos += 1
-            } else if b == close {
-                pos += 1
-                break
-            } else {
-                let expected = isSequence ? "']'" : "'}'"
-                throw YAMLError("expected ',' or \(expected) in a flow collection", at: pos)
-            }
+            return .sequence(YAMLSequence(items: items, offset: open))
         }
-        return isSequence
-            ? .sequence(YAMLSequence(items: items, offset: open)) : .mapping(YAMLMapping(pairs: pairs, offset: open))
+        var pairs: [YAMLPair] = []
+        while try flowEntryFollows(open, first: pairs.isEmpty) {
+            pairs.append(try parseFlowPair(blockIndent: blockIndent, open: open, depth: depth + 1))
+        }
+        return .mapping(YAMLMapping(pairs: pairs, offset: open))
+    }
+
+    /// Before an entry of the flow collection opened at `open`: consumes the `,` after the previous
+    /// entry, or the closing bracket (then returns false).
+    mutating func flowEntryFollows(_ open: Int, first: Bool) throws(Stop) -> Bool {
+        let close: UInt8 = p[open] == .lbracket ? .rbracket : .rbrace
+        try skipFlowTrivia(open)
+        if !first && cur != close {
+            // After an entry: a separator must follow.
+            guard cur == .comma else {
+                throw fail(close == .rbracket ? .expectedCommaOrBracket : .expectedCommaOrBrace, pos)
+            }
+            pos += 1
+            try skipFlowTrivia(open)
+        }
+        if cur == close {
+            pos += 1
+            return false
+        }
+        return true
     }
 
     /// An entry of a flow sequence: a node, or `key: value` as a single-pair mapping.
-    mutating func parseFlowEntry(blockIndent: Int, open: Int, depth: Int) throws(YAMLError) -> YAMLNode {
+    mutating func parseFlowEntry(blockIndent: Int, open: Int, depth: Int) throws(Stop) -> YAMLNode {
         let start = pos
         let startLine = lineStart
-        let node = try parseFlowNode(blockIndent: blockIndent, open: open, depth: depth)
-        try skipFlowTrivia(open)
-        guard cur == .colon else { return node }
-        if lineStart != startLine { throw YAMLError("implicit keys must be on a single line", at: pos) }
-        try checkKeyLength(from: start, to: pos)
-        guard depth < YAMLParser.maxDepth else { throw nestingError(at: start) }
-        let value = try parseFlowValue(blockIndent: blockIndent, open: open, depth: depth + 1)
-        return .mapping(YAMLMapping(pairs: [YAMLPair(key: node, value: value)], offset: node.offset))
+        let key = try parseFlowNode(blockIndent: blockIndent, open: open, depth: depth)
+        guard try flowValueFollows(open: open, keyStart: start, keyLine: startLine) else { return key }
+        guard depth < YAMLParser.maxDepth else { throw fail(.nestingTooDeep, start) }
+        let emptyAt = pos + 1
+        let value =
+            try flowValueIsEmpty(open)
+            ? emptyNode(at: emptyAt) : try parseFlowNode(blockIndent: blockIndent, open: open, depth: depth + 1)
+        return .mapping(YAMLMapping(pairs: [YAMLPair(key: key, value: value)], offset: key.offset))
     }
 
     /// An entry of a flow mapping: `key: value`, `key:` or a lone `key`.
-    mutating func parseFlowPair(blockIndent: Int, open: Int, depth: Int) throws(YAMLError) -> YAMLPair {
+    mutating func parseFlowPair(blockIndent: Int, open: Int, depth: Int) throws(Stop) -> YAMLPair {
         let start = pos
         let startLine = lineStart
         let key = try parseFlowNode(blockIndent: blockIndent, open: open, depth: depth)
         let keyEnd = pos
-        try skipFlowTrivia(open)
-        guard cur == .colon else {
-            return YAMLPair(key: key, value: .scalar(YAMLScalar(value: "", style: .plain, offset: keyEnd)))
+        guard try flowValueFollows(open: open, keyStart: start, keyLine: startLine) else {
+            return YAMLPair(key: key, value: emptyNode(at: keyEnd))
         }
-        if lineStart != startLine { throw YAMLError("implicit keys must be on a single line", at: pos) }
-        try checkKeyLength(from: start, to: pos)
-        return YAMLPair(key: key, value: try parseFlowValue(blockIndent: blockIndent, open: open, depth: depth))
+        let emptyAt = pos + 1
+        if try flowValueIsEmpty(open) { return YAMLPair(key: key, value: emptyNode(at: emptyAt)) }
+        return YAMLPair(key: key, value: try parseFlowNode(blockIndent: blockIndent, open: open, depth: depth))
     }
 
-    /// The value after a `:` at `pos` in a flow collection; empty before `,` or the closing bracket.
-    mutating func parseFlowValue(blockIndent: Int, open: Int, depth: Int) throws(YAMLError) -> YAMLNode {
+    /// After a flow node: whether a `:` follows, making the node a key on a single line.
+    mutating func flowValueFollows(open: Int, keyStart: Int, keyLine: Int) throws(Stop) -> Bool {
+        try skipFlowTrivia(open)
+        guard cur == .colon else { return false }
+        if lineStart != keyLine { throw fail(.implicitKeyOnOneLine, pos) }
+        try checkKeyLength(from: keyStart, to: pos)
+        return true
+    }
+
+    /// Past the `:` at `pos` in a flow collection: whether the value is empty (`,` or the closing
+    /// bracket follows).
+    mutating func flowValueIsEmpty(_ open: Int) throws(Stop) -> Bool {
         pos += 1
-        let emptyAt = pos
         try skipFlowTrivia(open)
         let b = cur
-        if b == .comma || b == (p[open] == .lbracket ? .rbracket : .rbrace) {
-            return .scalar(YAMLScalar(value: "", style: .plain, offset: emptyAt))
-        }
-        return try parseFlowNode(blockIndent: blockIndent, open: open, depth: depth)
+        return b == .comma || b == (p[open] == .lbracket ? .rbracket : .rbrace)
     }
 
     /// A node inside a flow collection, with its properties.
-    mutating func parseFlowNode(blockIndent: Int, open: Int, depth: Int) throws(YAMLError) -> YAMLNode {
-        var props = Properties()
-        if cur == .amp || cur == .bang { try parseProperties(&props, flowOpen: open) }
-        let b = cur
-        if !props.isEmpty {
-            if b == .comma || b == .rbracket || b == .rbrace || b == .colon {
-                return try emptyScalar(props, at: props.end)
+    mutating func parseFlowNode(blockIndent: Int, open: Int, depth: Int) throws(Stop) -> YAMLNode {
+        guard cur == .amp || cur == .bang else {
+            if cur == .lbracket || cur == .lbrace {
+                return try parseFlowCollection(blockIndent: blockIndent, depth: depth)
             }
-            if b == .star { try checkAliasProperties(props) }
+            return try parseFlowLeaf(Properties(), blockIndent: blockIndent, open: open)
         }
-        if b == .question { throw YAMLError("complex mapping keys are not supported", at: pos) }
-        let node = try parseNodeHere(indent: blockIndent, flow: true, flowOpen: open, depth: depth)
-        return try apply(props, to: node)
+        let props = try readFlowProperties(open)
+        guard cur == .lbracket || cur == .lbrace else {
+            return try parseFlowLeaf(props, blockIndent: blockIndent, open: open)
+        }
+        return try apply(props, to: try parseFlowCollection(blockIndent: blockIndent, depth: depth))
+    }
+
+    @inline(never)
+    mutating func readFlowProperties(_ open: Int) throws(Stop) -> Properties {
+        var props = Properties()
+        try parseProperties(&props, flowOpen: open)
+        return props
+    }
+
+    /// A scalar or alias in a flow collection, or the empty node that properties alone stand for.
+    @inline(never)
+    mutating func parseFlowLeaf(_ props: Properties, blockIndent: Int, open: Int) throws(Stop) -> YAMLNode {
+        if cur == .question { throw fail(.complexKey, pos) }
+        if props.isEmpty { return try parseLeaf(indent: blockIndent, flowOpen: open) }
+        switch cur {
+        case .comma, .rbracket, .rbrace, .colon: return try apply(props, to: emptyNode(at: props.end))
+        case .star: throw fail(.aliasWithProperties, props.start)
+        default: return try apply(props, to: try parseLeaf(indent: blockIndent, flowOpen: open))
+        }
     }
 
     // MARK: Plain scalars
@@ -886,7 +967,7 @@ private struct ByteParser {
     /// `: `, ` #`, and in flow context before `,[]{}`. Returns the end of the content (trailing
     /// blanks excluded) and moves `pos` there.
     @inline(__always)
-    mutating func scanPlainLine(flow: Bool) throws(YAMLError) -> Int {
+    mutating func scanPlainLine(flow: Bool) throws(Stop) -> Int {
         var i = pos
         var end = pos
         scan: while i < n {
@@ -901,9 +982,7 @@ private struct ByteParser {
             case .colon:
                 let c = at(i + 1)
                 if c.isBlankOrEnd { break scan }
-                if flow && (c.isFlowIndicator || c == .question) {
-                    throw YAMLError("found unexpected ':' in a plain scalar; add a space after it or quote the value", at: i)
-                }
+                if flow && (c.isFlowIndicator || c == .question) { throw fail(.colonInPlainScalar, i) }
                 i += 1
                 end = i
             case .comma, .lbracket, .rbracket, .lbrace, .rbrace:
@@ -921,7 +1000,8 @@ private struct ByteParser {
 
     /// A plain scalar from `pos`. Line breaks fold into a space, blank lines into `\n`. In block
     /// context continuation lines must be indented at least `minIndent` columns.
-    mutating func scanPlain(flow: Bool, minIndent: Int) throws(YAMLError) -> String {
+    @inline(never)
+    mutating func scanPlain(flow: Bool, minIndent: Int) throws(Stop) -> String {
         let start = pos
         var end = try scanPlainLine(flow: flow)
         var i = end
@@ -942,9 +1022,7 @@ private struct ByteParser {
                     if c == .space {
                         i += 1
                     } else if c == .tab {
-                        if i - lineBegin < minIndent {
-                            throw YAMLError("tabs are not allowed for indentation", at: i)
-                        }
+                        if i - lineBegin < minIndent { throw fail(.tabIndentation, i) }
                         i += 1
                     } else {
                         break
@@ -990,15 +1068,10 @@ private struct ByteParser {
 
     // MARK: Quoted scalars
 
-    func unterminated(_ open: Int) -> YAMLError {
-        p[open] == .dquote
-            ? YAMLError("unterminated double-quoted string", at: open)
-            : YAMLError("unterminated single-quoted string", at: open)
-    }
-
-    /// Folds the line breaks and blanks of a quoted scalar starting at the break at `i`: one break
-    /// becomes a space, more become `n - 1` newlines. Returns the offset of the next content.
-    mutating func foldQuotedBreaks(from start: Int, open: Int, escaped: Bool) throws(YAMLError) -> Int {
+    /// Folds the line breaks and blanks of a quoted scalar starting at `start`: one break becomes a
+    /// space, more become one newline fewer; after an escaped break every further break is a newline.
+    /// Returns the offset of the next content.
+    mutating func foldQuotedBreaks(from start: Int, open: Int, escaped: Bool) throws(Stop) -> Int {
         var i = start
         var breaks = 0
         while i < n {
@@ -1009,7 +1082,7 @@ private struct ByteParser {
                 i = afterBreak(i)
                 lineStart = i
                 breaks += 1
-                if isDocumentMarker(i) { throw unterminated(open) }
+                if isDocumentMarker(i) { throw fail(.unterminatedString, open) }
             } else {
                 break
             }
@@ -1024,7 +1097,27 @@ private struct ByteParser {
         return i
     }
 
-    mutating func scanDoubleQuoted() throws(YAMLError) -> String {
+    /// Appends the blanks at `i`, or folds them away with the line break that follows them.
+    mutating func quotedBlanks(at i: Int, open: Int) throws(Stop) -> Int {
+        var j = i
+        while j < n && p[j].isBlank { j += 1 }
+        if j < n && p[j].isBreak { return try foldQuotedBreaks(from: j, open: open, escaped: false) }
+        scratch.append(contentsOf: UnsafeBufferPointer(start: p + i, count: j - i))
+        return j
+    }
+
+    /// Copies the start of a quoted scalar that needs the slow path into `scratch`, leaving any
+    /// blanks before the first break for `quotedBlanks`.
+    mutating func startQuotedSlowPath(open: Int, at i: Int) -> Int {
+        var i = i
+        while i > open + 1 && p[i - 1].isBlank { i -= 1 }
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: UnsafeBufferPointer(start: p + open + 1, count: i - open - 1))
+        return i
+    }
+
+    @inline(never)
+    mutating func scanDoubleQuoted() throws(Stop) -> String {
         let open = pos
         var i = pos + 1
         while i < n {
@@ -1036,13 +1129,10 @@ private struct ByteParser {
             if b == .backslash || b.isBreak { break }
             i += 1
         }
-        if i >= n { throw unterminated(open) }
-        // Blanks before a line break are folded away: let the loop below see them.
-        while i > open + 1 && p[i - 1].isBlank { i -= 1 }
-        scratch.removeAll(keepingCapacity: true)
-        scratch.append(contentsOf: UnsafeBufferPointer(start: p + open + 1, count: i - open - 1))
+        if i >= n { throw fail(.unterminatedString, open) }
+        i = startQuotedSlowPath(open: open, at: i)
         while true {
-            guard i < n else { throw unterminated(open) }
+            guard i < n else { throw fail(.unterminatedString, open) }
             let b = p[i]
             switch b {
             case .dquote:
@@ -1053,20 +1143,13 @@ private struct ByteParser {
                     // An escaped line break joins the lines without a space.
                     let next = afterBreak(i + 1)
                     lineStart = next
-                    if isDocumentMarker(next) { throw unterminated(open) }
+                    if isDocumentMarker(next) { throw fail(.unterminatedString, open) }
                     i = try foldQuotedBreaks(from: next, open: open, escaped: true)
                 } else {
                     i = try appendEscape(at: i, open: open)
                 }
             case .space, .tab:
-                var j = i
-                while j < n && p[j].isBlank { j += 1 }
-                if j < n && p[j].isBreak {
-                    i = try foldQuotedBreaks(from: j, open: open, escaped: false)
-                } else {
-                    scratch.append(contentsOf: UnsafeBufferPointer(start: p + i, count: j - i))
-                    i = j
-                }
+                i = try quotedBlanks(at: i, open: open)
             case .lf, .cr:
                 i = try foldQuotedBreaks(from: i, open: open, escaped: false)
             default:
@@ -1077,7 +1160,7 @@ private struct ByteParser {
     }
 
     /// Appends the character of the escape sequence at `i` (a backslash) and returns the offset after it.
-    mutating func appendEscape(at i: Int, open: Int) throws(YAMLError) -> Int {
+    mutating func appendEscape(at i: Int, open: Int) throws(Stop) -> Int {
         let e = at(i + 1)
         var digits = 0
         switch e {
@@ -1101,33 +1184,21 @@ private struct ByteParser {
         case 0x78: digits = 2
         case 0x75: digits = 4
         case 0x55: digits = 8
-        default:
-            if i + 1 >= n { throw unterminated(open) }
-            throw YAMLError("unknown escape sequence '\\\(text(i + 1, i + 2 + utf8Tail(i + 1)))'", at: i)
+        default: throw fail(i + 1 >= n ? .unterminatedString : .unknownEscape, i + 1 >= n ? open : i)
         }
         guard digits > 0 else { return i + 2 }
         var value: UInt32 = 0
         for k in 0..<digits {
-            guard let d = at(i + 2 + k).hexValue else {
-                throw YAMLError("invalid escape sequence; expected \(digits) hexadecimal digits after '\\\(Character(Unicode.Scalar(e)))'", at: i)
-            }
+            guard let d = at(i + 2 + k).hexValue else { throw fail(.invalidHexEscape, i) }
             value = value << 4 | d
         }
-        guard let scalar = Unicode.Scalar(value) else {
-            throw YAMLError("invalid Unicode code point in escape sequence", at: i)
-        }
+        guard let scalar = Unicode.Scalar(value) else { throw fail(.invalidCodePoint, i) }
         UTF8.encode(scalar) { scratch.append($0) }
         return i + 2 + digits
     }
 
-    /// Number of continuation bytes after the lead byte at `i`.
-    func utf8Tail(_ i: Int) -> Int {
-        let b = at(i)
-        let tail = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : b >= 0xC0 ? 1 : 0
-        return min(tail, max(0, n - i - 1))
-    }
-
-    mutating func scanSingleQuoted() throws(YAMLError) -> String {
+    @inline(never)
+    mutating func scanSingleQuoted() throws(Stop) -> String {
         let open = pos
         var i = pos + 1
         while i < n {
@@ -1140,32 +1211,21 @@ private struct ByteParser {
             if b.isBreak { break }
             i += 1
         }
-        if i >= n { throw unterminated(open) }
-        // Blanks before a line break are folded away: let the loop below see them.
-        while i > open + 1 && p[i - 1].isBlank { i -= 1 }
-        scratch.removeAll(keepingCapacity: true)
-        scratch.append(contentsOf: UnsafeBufferPointer(start: p + open + 1, count: i - open - 1))
+        if i >= n { throw fail(.unterminatedString, open) }
+        i = startQuotedSlowPath(open: open, at: i)
         while true {
-            guard i < n else { throw unterminated(open) }
+            guard i < n else { throw fail(.unterminatedString, open) }
             let b = p[i]
             switch b {
             case .squote:
-                if at(i + 1) == .squote {
-                    scratch.append(.squote)
-                    i += 2
-                } else {
+                if at(i + 1) != .squote {
                     pos = i + 1
                     return String(decoding: scratch, as: UTF8.self)
                 }
+                scratch.append(.squote)
+                i += 2
             case .space, .tab:
-                var j = i
-                while j < n && p[j].isBlank { j += 1 }
-                if j < n && p[j].isBreak {
-                    i = try foldQuotedBreaks(from: j, open: open, escaped: false)
-                } else {
-                    scratch.append(contentsOf: UnsafeBufferPointer(start: p + i, count: j - i))
-                    i = j
-                }
+                i = try quotedBlanks(at: i, open: open)
             case .lf, .cr:
                 i = try foldQuotedBreaks(from: i, open: open, escaped: false)
             default:
@@ -1178,7 +1238,8 @@ private struct ByteParser {
     // MARK: Block scalars
 
     /// A literal (`|`) or folded (`>`) scalar at `pos`, inside a block collection indented `indent`.
-    mutating func parseBlockScalar(indent parentIndent: Int) throws(YAMLError) -> YAMLNode {
+    @inline(never)
+    mutating func parseBlockScalar(indent parentIndent: Int) throws(Stop) -> YAMLNode {
         let start = pos
         let literal = p[pos] == .pipe
         pos += 1
@@ -1186,22 +1247,18 @@ private struct ByteParser {
         var increment = 0
         for _ in 0..<2 {
             let b = cur
-            if (b == .dash || b == 0x2B) && chomping == 0 {
+            if (b == .dash || b == .plus) && chomping == 0 {
                 chomping = b == .dash ? -1 : 1
                 pos += 1
-            } else if b >= 0x30 && b <= 0x39 && increment == 0 {
-                if b == 0x30 {
-                    throw YAMLError("the indentation indicator of a block scalar must be between 1 and 9", at: pos)
-                }
-                increment = Int(b - 0x30)
+            } else if b >= .zero && b <= .nine && increment == 0 {
+                if b == .zero { throw fail(.badIndentationIndicator, pos) }
+                increment = Int(b - .zero)
                 pos += 1
             }
         }
         skipBlanks()
         if cur == .hash { skipComment() }
-        guard pos >= n || cur.isBreak else {
-            throw YAMLError("expected a comment or a line break after the block scalar header", at: pos)
-        }
+        guard pos >= n || cur.isBreak else { throw fail(.expectedBlockScalarHeaderEnd, pos) }
         if pos < n {
             pos = afterBreak(pos)
             lineStart = pos
@@ -1235,26 +1292,119 @@ private struct ByteParser {
         }
         if chomping != -1 && leadingBreak { scratch.append(.lf) }
         if chomping == 1 { for _ in 0..<trailingBreaks { scratch.append(.lf) } }
-        return .scalar(
-            YAMLScalar(
-                value: String(decoding: scratch, as: UTF8.self), style: literal ? .literal : .folded, offset: start))
+        let value = String(decoding: scratch, as: UTF8.self)
+        return .scalar(YAMLScalar(value: value, style: literal ? .literal : .folded, offset: start))
     }
 
     /// Skips indentation and empty lines of a block scalar, counting the line breaks; detects the
     /// indentation from the first non-empty line when no indicator gave it.
-    mutating func scanBlockScalarBreaks(indent: inout Int, parentIndent: Int, breaks: inout Int) throws(YAMLError) {
+    mutating func scanBlockScalarBreaks(indent: inout Int, parentIndent: Int, breaks: inout Int) throws(Stop) {
         var maxIndent = 0
         while true {
             while (indent == 0 || column < indent) && cur == .space { pos += 1 }
             if column > maxIndent { maxIndent = column }
-            if (indent == 0 || column < indent) && cur == .tab {
-                throw YAMLError("tabs are not allowed for indentation", at: pos)
-            }
+            if (indent == 0 || column < indent) && cur == .tab { throw fail(.tabIndentation, pos) }
             guard pos < n, p[pos].isBreak else { break }
             pos = afterBreak(pos)
             lineStart = pos
             breaks += 1
         }
         if indent == 0 { indent = max(maxIndent, parentIndent + 1, 1) }
+    }
+
+    // MARK: Messages
+
+    /// The user-facing message for a problem at an offset, naming what is written there.
+    mutating func message(for problem: Problem, at offset: Int) -> String {
+        switch problem {
+        case .controlCharacter: return "control characters are not allowed"
+        case .noncharacter: return "the characters U+FFFE and U+FFFF are not allowed"
+        case .tabIndentation: return "tabs are not allowed for indentation"
+        case .unterminatedString:
+            return at(offset) == .dquote ? "unterminated double-quoted string" : "unterminated single-quoted string"
+        case .unclosedFlow:
+            return at(offset) == .lbracket
+                ? "unclosed flow sequence; expected ']'" : "unclosed flow mapping; expected '}'"
+        case .expectedCommaOrBracket: return "expected ',' or ']' in a flow sequence"
+        case .expectedCommaOrBrace: return "expected ',' or '}' in a flow mapping"
+        case .badMappingIndentation: return "bad indentation of a mapping entry"
+        case .badSequenceIndentation: return "bad indentation of a sequence entry"
+        case .expectedColonAfterKey: return "did not find expected ':' after the key"
+        case .mappingValuesNotAllowed: return "mapping values are not allowed here"
+        case .undefinedAlias: return "undefined alias '\(word(after: offset))'"
+        case .cannotStartToken: return "found character that cannot start a token"
+        case .nestingTooDeep: return "nesting deeper than \(YAMLParser.maxDepth) levels"
+        case .complexKey: return "complex mapping keys are not supported"
+        case .entryNotAllowed: return "block sequence entries are not allowed here"
+        case .entryInFlow: return "block sequence entries are not allowed in a flow collection"
+        case .expectedKeyFoundEntry: return "expected a mapping key, found a '- ' sequence entry"
+        case .textAfterValue: return "unexpected text after the value; expected a comment or a line break"
+        case .expectedEndOfDocument: return "expected the end of the document, found more content"
+        case .expectedNodeContent: return "did not find expected node content"
+        case .indicatorOutsideFlow: return "unexpected '\(character(at: offset))' outside a flow collection"
+        case .implicitKeyOnOneLine: return "implicit keys must be on a single line"
+        case .implicitKeyTooLong: return "implicit keys are limited to 1024 characters"
+        case .colonInPlainScalar:
+            return "found unexpected ':' in a plain scalar; add a space after it or quote the value"
+        case .unknownEscape: return "unknown escape sequence '\\\(character(at: offset + 1))'"
+        case .invalidHexEscape:
+            let digits = at(offset + 1) == 0x78 ? 2 : at(offset + 1) == 0x75 ? 4 : 8
+            return
+                "invalid escape sequence; expected \(digits) hexadecimal digits after '\\\(character(at: offset + 1))'"
+        case .invalidCodePoint: return "invalid Unicode code point in escape sequence"
+        case .badIndentationIndicator: return "the indentation indicator of a block scalar must be between 1 and 9"
+        case .expectedBlockScalarHeaderEnd: return "expected a comment or a line break after the block scalar header"
+        case .invalidAnchorName:
+            let what = at(offset) == .amp ? "anchor" : "alias"
+            return "invalid \(what) name; expected letters, digits, '-' or '_'"
+        case .aliasWithProperties: return "an alias cannot have an anchor or a tag"
+        case .twoAnchors: return "a node can have only one anchor"
+        case .twoTags: return "a node can have only one tag"
+        case .undefinedTagHandle: return "undefined tag handle '!\(word(after: offset))!'"
+        case .expectedBlankAfterTag: return "expected a blank or a line break after the tag"
+        case .expectedTagSuffix: return "expected a tag suffix after the tag handle"
+        case .expectedTagURI: return "expected a tag URI"
+        case .expectedVerbatimTagEnd: return "expected '>' to end the verbatim tag"
+        case .invalidTagEscape: return "invalid escape in a tag; expected '%' and two hexadecimal digits"
+        case .expectedDirectiveName: return "expected a directive name after '%'"
+        case .duplicateVersion: return "duplicate %YAML directive"
+        case .versionSyntax: return "expected a version such as '1.2' after %YAML"
+        case .unsupportedVersion:
+            return "unsupported YAML version \(directiveArgument(offset)); expected 1.1 or 1.2"
+        case .tagHandleSyntax: return "expected a tag handle such as '!e!' after %TAG"
+        case .expectedTagPrefix: return "expected a tag prefix after the tag handle"
+        case .duplicateTagDirective: return "duplicate %TAG directive for handle '\(directiveArgument(offset))'"
+        case .unknownDirective: return "unknown directive '%\(word(after: offset))'"
+        case .textAfterDirective: return "unexpected text after the directive"
+        case .directivesWithoutDocument: return "directives must be followed by a document start '---'"
+        case .documentNeedsStart: return "a document after '...' must start with '---'"
+        case .textAfterDocumentEnd: return "unexpected content after the document end marker '...'"
+        case .documentEndWithoutDocument: return "document end marker '...' without a document"
+        }
+    }
+
+    /// The anchor, alias or directive name after the indicator at `offset`.
+    mutating func word(after offset: Int) -> String {
+        var end = offset + 1
+        while at(end).isWordChar { end += 1 }
+        return text(min(offset + 1, n), min(end, n))
+    }
+
+    /// The first argument of the directive at `offset`.
+    mutating func directiveArgument(_ offset: Int) -> String {
+        var i = offset + 1
+        while at(i).isWordChar { i += 1 }
+        while at(i).isBlank { i += 1 }
+        var end = i
+        while !at(end).isBlankOrEnd { end += 1 }
+        return text(min(i, n), min(end, n))
+    }
+
+    /// The character starting at `offset`.
+    mutating func character(at offset: Int) -> String {
+        guard offset < n else { return "" }
+        let b = p[offset]
+        let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+        return text(offset, min(offset + length, n))
     }
 }
