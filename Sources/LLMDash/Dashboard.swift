@@ -16,9 +16,11 @@ public struct Dashboard: Sendable, Hashable {
 
     public init(
         uid: String, title: String, folder: String = "", tags: [String] = [], description: String? = nil,
+        file: String = #filePath, line: Int = #line, column: Int = #column,
         @DashboardBuilder content: () -> [DashboardItem]
     ) {
         var spec = DashboardSpec(uid: uid, title: title)
+        spec.location = SourceLocation(file: file, line: line, column: column)
         spec.folder = folder
         spec.tags = tags
         spec.description = description
@@ -81,9 +83,10 @@ public struct Query: Sendable, Hashable {
     public init(
         _ expr: String, legend: String? = nil, refId: String? = nil, instant: Bool? = nil,
         format: QuerySpec.Format? = nil, interval: String? = nil, exemplar: Bool? = nil, hide: Bool? = nil,
-        datasource: String? = nil
+        datasource: String? = nil, file: String = #filePath, line: Int = #line, column: Int = #column
     ) {
         spec = QuerySpec(expr, legend: legend)
+        spec.location = SourceLocation(file: file, line: line, column: column)
         spec.refId = refId
         spec.instant = instant
         spec.format = format

@@ -103,9 +103,13 @@ extension ReducingPanel {
 public struct TimeSeries: LegendPanel {
     public var panel: PanelSpec
 
-    public init(_ title: String, @QueryBuilder queries: () -> [QuerySpec]) {
+    public init(
+        _ title: String, file: String = #filePath, line: Int = #line, column: Int = #column,
+        @QueryBuilder queries: () -> [QuerySpec]
+    ) {
         panel = PanelSpec(type: .timeseries, title: title)
         panel.queries = queries()
+        panel.location = SourceLocation(file: file, line: line, column: column)
     }
 
     public func drawStyle(_ style: String) -> Self { with { $0.options.drawStyle = style } }
@@ -135,9 +139,13 @@ public struct TimeSeries: LegendPanel {
 public struct Stat: ReducingPanel {
     public var panel: PanelSpec
 
-    public init(_ title: String, @QueryBuilder queries: () -> [QuerySpec]) {
+    public init(
+        _ title: String, file: String = #filePath, line: Int = #line, column: Int = #column,
+        @QueryBuilder queries: () -> [QuerySpec]
+    ) {
         panel = PanelSpec(type: .stat, title: title)
         panel.queries = queries()
+        panel.location = SourceLocation(file: file, line: line, column: column)
     }
 
     public func colorMode(_ mode: String) -> Self { with { $0.options.colorMode = mode } }
@@ -152,9 +160,13 @@ public struct Stat: ReducingPanel {
 public struct Gauge: ReducingPanel {
     public var panel: PanelSpec
 
-    public init(_ title: String, @QueryBuilder queries: () -> [QuerySpec]) {
+    public init(
+        _ title: String, file: String = #filePath, line: Int = #line, column: Int = #column,
+        @QueryBuilder queries: () -> [QuerySpec]
+    ) {
         panel = PanelSpec(type: .gauge, title: title)
         panel.queries = queries()
+        panel.location = SourceLocation(file: file, line: line, column: column)
     }
 
     public func thresholdMarkers(_ show: Bool = true, labels: Bool = false) -> Self {
@@ -169,9 +181,13 @@ public struct Gauge: ReducingPanel {
 public struct BarGauge: ReducingPanel, LegendPanel {
     public var panel: PanelSpec
 
-    public init(_ title: String, @QueryBuilder queries: () -> [QuerySpec]) {
+    public init(
+        _ title: String, file: String = #filePath, line: Int = #line, column: Int = #column,
+        @QueryBuilder queries: () -> [QuerySpec]
+    ) {
         panel = PanelSpec(type: .bargauge, title: title)
         panel.queries = queries()
+        panel.location = SourceLocation(file: file, line: line, column: column)
     }
 
     public func displayMode(_ mode: String) -> Self { with { $0.options.displayMode = mode } }
@@ -184,9 +200,13 @@ public struct BarGauge: ReducingPanel, LegendPanel {
 public struct Table: PanelConvertible {
     public var panel: PanelSpec
 
-    public init(_ title: String, @QueryBuilder queries: () -> [QuerySpec]) {
+    public init(
+        _ title: String, file: String = #filePath, line: Int = #line, column: Int = #column,
+        @QueryBuilder queries: () -> [QuerySpec]
+    ) {
         panel = PanelSpec(type: .table, title: title)
         panel.queries = queries()
+        panel.location = SourceLocation(file: file, line: line, column: column)
     }
 
     public func showHeader(_ show: Bool = true) -> Self { with { $0.options.showHeader = show } }
@@ -203,9 +223,13 @@ public struct Table: PanelConvertible {
 public struct Heatmap: PanelConvertible {
     public var panel: PanelSpec
 
-    public init(_ title: String, @QueryBuilder queries: () -> [QuerySpec]) {
+    public init(
+        _ title: String, file: String = #filePath, line: Int = #line, column: Int = #column,
+        @QueryBuilder queries: () -> [QuerySpec]
+    ) {
         panel = PanelSpec(type: .heatmap, title: title)
         panel.queries = queries()
+        panel.location = SourceLocation(file: file, line: line, column: column)
     }
 
     public func calculate(_ calculate: Bool = true) -> Self { with { $0.options.calculate = calculate } }
@@ -232,9 +256,13 @@ public struct Heatmap: PanelConvertible {
 public struct StateTimeline: LegendPanel {
     public var panel: PanelSpec
 
-    public init(_ title: String, @QueryBuilder queries: () -> [QuerySpec]) {
+    public init(
+        _ title: String, file: String = #filePath, line: Int = #line, column: Int = #column,
+        @QueryBuilder queries: () -> [QuerySpec]
+    ) {
         panel = PanelSpec(type: .stateTimeline, title: title)
         panel.queries = queries()
+        panel.location = SourceLocation(file: file, line: line, column: column)
     }
 
     public func showValue(_ mode: String) -> Self { with { $0.options.showValue = mode } }

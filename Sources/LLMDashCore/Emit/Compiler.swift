@@ -1,4 +1,5 @@
 import Dispatch
+import PromQL
 import Synchronization
 
 /// Settings of one build that are not part of any spec.
@@ -9,14 +10,18 @@ public struct BuildOptions: Sendable, Hashable {
     public var prometheusURL: String
     public var datasourceUID: String
     public var scrapeInterval: String
+    /// The PromQL features queries may use (Prometheus's `--enable-feature` switches).
+    public var promql: ParserOptions
 
     public init(
         schemaVersion: Int = GrafanaEmitter.defaultSchemaVersion,
         grafanaDashboardsPath: String = "/var/lib/grafana/dashboards/llmdash",
         prometheusURL: String = "http://prometheus:9090",
         datasourceUID: String = "prometheus",
-        scrapeInterval: String = "15s"
+        scrapeInterval: String = "15s",
+        promql: ParserOptions = .default
     ) {
+        self.promql = promql
         self.schemaVersion = schemaVersion
         self.grafanaDashboardsPath = grafanaDashboardsPath
         self.prometheusURL = prometheusURL
@@ -131,6 +136,20 @@ public enum Compiler {
         collect { build(paths: paths, options: options, sink: $0) }
     }
 
+    /// Compiles spec files already in memory (tests, editors).
+    public static func build(files: [SourceFile], options: BuildOptions = BuildOptions()) -> BuildResult {
+        collect { sink in
+            var report = BuildReport(diagnostics: [], sources: [:], dashboards: [])
+            for file in files {
+                let outcome = FileOutcome(file: file, options: options, sink: sink)
+                report.diagnostics += outcome.diagnostics
+                report.dashboards += outcome.dashboards
+            }
+            report.diagnostics += crossChecks(report.dashboards, options: options)
+            return report
+        }
+    }
+
     /// Compiles dashboards from any front end into memory.
     public static func build(dashboards: [DashboardSpec], options: BuildOptions = BuildOptions()) -> BuildResult {
         collect { build(paths: [], dashboards: dashboards, options: options, sink: $0) }
@@ -188,10 +207,11 @@ public enum Compiler {
     }
 
     /// Resolves and emits one dashboard; its JSON goes to the sink unless it has errors.
-    static func compile(_ spec: DashboardSpec, options: BuildOptions, sink: OutputSink) -> (
+    static func compile(_ spec: DashboardSpec, file: SourceFile? = nil, options: BuildOptions, sink: OutputSink) -> (
         [Diagnostic], DashboardSummary
     ) {
-        let (resolved, diagnostics) = Resolver.resolve(spec)
+        var (resolved, diagnostics) = Resolver.resolve(spec)
+        diagnostics += QueryValidator.check(spec, file: file, options: options.promql)
         let path = dashboardPath(spec)
         let summary = DashboardSummary(
             uid: spec.uid, title: spec.title, folder: spec.folder, path: path, location: spec.location)
@@ -227,15 +247,21 @@ struct FileOutcome: Sendable {
         let file: SourceFile
         switch SourceFile.read(path: path) {
         case .failure(let diagnostic):
+            self.init()
             diagnostics = [diagnostic]
             return
         case .success(let read):
             file = read
         }
+        self.init(file: file, options: options, sink: sink)
+    }
+
+    init(file: SourceFile, options: BuildOptions, sink: OutputSink) {
+        let path = file.path
         let (documents, found) = YAMLSpecLoader.load(file)
         diagnostics = found
         for case .dashboard(let spec) in documents {
-            let (more, summary) = Compiler.compile(spec, options: options, sink: sink)
+            let (more, summary) = Compiler.compile(spec, file: file, options: options, sink: sink)
             diagnostics += more
             dashboards.append(summary)
         }

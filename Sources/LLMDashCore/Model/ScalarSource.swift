@@ -7,9 +7,12 @@ public struct ScalarSource: Sendable, Hashable {
     /// Location of the scalar's first character (the quote or the `|`/`>` indicator included).
     public var start: SourceLocation
     public var style: Style
+    /// Byte offset of `start` in the file.
+    public var offset: Int
 
-    public init(start: SourceLocation, style: Style) {
+    public init(start: SourceLocation, style: Style, offset: Int) {
         self.start = start
         self.style = style
+        self.offset = offset
     }
 }

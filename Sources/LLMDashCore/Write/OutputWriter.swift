@@ -46,7 +46,9 @@ public enum OutputWriter {
 
     static func manifestText(_ paths: some Sequence<String>) -> [UInt8] {
         let sorted = paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        return Array(("# Files written by llmdash build; a rebuild removes only these.\n" + sorted.map { $0 + "\n" }.joined()).utf8)
+        return Array(
+            ("# Files written by llmdash build; a rebuild removes only these.\n" + sorted.map { $0 + "\n" }.joined())
+                .utf8)
     }
 
     /// Writes a complete set of files (the whole output of a build).
@@ -135,7 +137,8 @@ public final class StagedOutput: Sendable {
             throw .io(error.path, error.message)
         }
         var removed: [String] = []
-        for stale in previous.subtracting(current).sorted() where FileSystem.isDirectory(directory + "/" + stale) == false {
+        for stale in previous.subtracting(current).sorted()
+        where FileSystem.isDirectory(directory + "/" + stale) == false {
             FileSystem.removeFile(directory + "/" + stale)
             removed.append(stale)
             var parent = FileSystem.parentPath(stale)

@@ -36,7 +36,7 @@ final class ReadContext {
 
     func source(of node: YAMLNode) -> ScalarSource? {
         guard case .scalar(let scalar) = node else { return nil }
-        return ScalarSource(start: file.location(ofByte: scalar.offset), style: scalar.style)
+        return ScalarSource(start: file.location(ofByte: scalar.offset), style: scalar.style, offset: scalar.offset)
     }
 
     /// Describes a node's kind for "expected X, found Y" messages.
@@ -226,7 +226,11 @@ struct MappingReader {
             }
             let key = scalar.value
             if key == "<<", scalar.style == .plain {
-                if case .sequence(let seq) = pair.value { merges.append(contentsOf: seq.items) } else { merges.append(pair.value) }
+                if case .sequence(let seq) = pair.value {
+                    merges.append(contentsOf: seq.items)
+                } else {
+                    merges.append(pair.value)
+                }
                 continue
             }
             if let existing = index(of: key) {

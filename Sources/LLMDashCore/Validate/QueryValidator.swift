@@ -1,0 +1,127 @@
+import PromQL
+
+/// Checks every PromQL expression of a dashboard the way Prometheus would, after substituting Grafana
+/// variables with stand-ins, and reports problems at the user's text.
+enum QueryValidator {
+    static func check(_ spec: DashboardSpec, file: SourceFile?, options: ParserOptions) -> [Diagnostic] {
+        let variables = Set(spec.variables.map(\.name))
+        var diagnostics: [Diagnostic] = []
+        func visit(_ panel: PanelSpec) {
+            for query in panel.queries {
+                diagnostics += check(
+                    query.expr, source: query.exprSource, fallback: query.location ?? panel.location, file: file,
+                    variables: variables, options: options)
+            }
+        }
+        spec.panels.forEach(visit)
+        for row in spec.rows { row.panels.forEach(visit) }
+        for annotation in spec.annotations {
+            diagnostics += check(
+                annotation.expr, source: annotation.exprSource, fallback: annotation.location, file: file,
+                variables: variables, options: options)
+        }
+        for variable in spec.variables where variable.kind == .query {
+            guard let (inner, start) = VariableQuery.promQL(in: variable.query) else { continue }
+            // A variable may refer to the variables before it, as Grafana resolves them in order.
+            diagnostics += check(
+                inner, source: variable.querySource, fallback: variable.location, file: file,
+                variables: variables.subtracting([variable.name]), options: options, valueOffset: start,
+                container: variable.query)
+        }
+        return diagnostics
+    }
+
+    /// Checks one query; `valueOffset` is where `query` starts inside the YAML value `container`.
+    static func check(
+        _ query: String, source: ScalarSource?, fallback: SourceLocation?, file: SourceFile?, variables: Set<String>,
+        options: ParserOptions, valueOffset: Int = 0, container: String? = nil
+    ) -> [Diagnostic] {
+        let result = GrafanaQuery.check(query, variables: variables, options: options)
+        guard !result.diagnostics.isEmpty else { return [] }
+        var positions: ScalarPositions?
+        if let source, let file {
+            positions = ScalarPositions(
+                value: container ?? query, source: source.style, start: source.offset, in: file.utf8)
+        }
+        return result.diagnostics.map { d in
+            let severity: Diagnostic.Severity = d.severity == .error ? .error : .warning
+            if let positions, let file {
+                // "Unexpected end of input" points just past the query's last character, not at the next line.
+                let bytes = query.utf8
+                var end = bytes.count
+                while end > 0,
+                    [0x20, 0x09, 0x0A, 0x0D].contains(bytes[bytes.index(bytes.startIndex, offsetBy: end - 1)])
+                {
+                    end -= 1
+                }
+                let at = min(d.range.lowerBound, end)
+                let offset =
+                    at == end && end > 0
+                    ? positions.fileOffset(valueOffset + end - 1) + 1 : positions.fileOffset(valueOffset + at)
+                return Diagnostic(severity, id: d.id.rawValue, d.message, at: file.location(ofByte: offset))
+            }
+            // No file to point into (a DSL string): quote the query with a caret under the problem.
+            return Diagnostic(
+                severity, id: d.id.rawValue, d.message, at: fallback, notes: [caretNote(query, d.range)])
+        }
+    }
+
+    static func caretNote(_ query: String, _ range: Range<Int>) -> String {
+        let bytes = Array(query.utf8)
+        let lower = min(range.lowerBound, bytes.count)
+        let lineStart = (bytes[..<lower].lastIndex(of: 10) ?? -1) + 1
+        let lineEnd = bytes[lower...].firstIndex(of: 10) ?? bytes.count
+        let line = String(decoding: bytes[lineStart..<lineEnd], as: UTF8.self)
+        let pad = String(repeating: " ", count: String(decoding: bytes[lineStart..<lower], as: UTF8.self).count)
+        return "in the query:\n      \(line)\n      \(pad)^"
+    }
+}
+
+/// Grafana's Prometheus variable query functions.
+enum VariableQuery {
+    /// The PromQL inside a variable query and its byte offset, or nil when the query holds none
+    /// (`label_names()`, `metrics(re)`, `label_values(label)`).
+    static func promQL(in query: String) -> (String, Int)? {
+        let bytes = Array(query.utf8)
+        var i = 0
+        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x09 { i += 1 }
+        func call(_ name: String) -> Int? {
+            let n = Array(name.utf8)
+            guard bytes.count >= i + n.count, Array(bytes[i..<(i + n.count)]) == n else { return nil }
+            var j = i + n.count
+            while j < bytes.count, bytes[j] == 0x20 { j += 1 }
+            guard j < bytes.count, bytes[j] == UInt8(ascii: "(") else { return nil }
+            return j + 1
+        }
+        guard let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+        if let open = call("query_result") {
+            guard open <= close else { return nil }
+            return (String(decoding: bytes[open..<close], as: UTF8.self), open)
+        }
+        if let open = call("label_values") {
+            // label_values(selector, label): the selector is everything before the last top-level comma.
+            var depth = 0
+            var quote: UInt8 = 0
+            var comma: Int?
+            var j = open
+            while j < close {
+                let b = bytes[j]
+                if quote != 0 {
+                    if b == UInt8(ascii: "\\") { j += 1 } else if b == quote { quote = 0 }
+                } else if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") || b == UInt8(ascii: "`") {
+                    quote = b
+                } else if b == UInt8(ascii: "(") || b == UInt8(ascii: "{") || b == UInt8(ascii: "[") {
+                    depth += 1
+                } else if b == UInt8(ascii: ")") || b == UInt8(ascii: "}") || b == UInt8(ascii: "]") {
+                    depth -= 1
+                } else if b == UInt8(ascii: ","), depth == 0 {
+                    comma = j
+                }
+                j += 1
+            }
+            guard let comma, open < comma else { return nil }
+            return (String(decoding: bytes[open..<comma], as: UTF8.self), open)
+        }
+        return nil
+    }
+}
