@@ -211,6 +211,7 @@ public enum Compiler {
         [Diagnostic], DashboardSummary
     ) {
         var (resolved, diagnostics) = Resolver.resolve(spec)
+        diagnostics = spec.diagnostics + diagnostics
         diagnostics += QueryValidator.check(spec, file: file, options: options.promql)
         let path = dashboardPath(spec)
         let summary = DashboardSummary(

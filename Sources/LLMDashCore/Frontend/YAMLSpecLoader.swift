@@ -59,9 +59,10 @@ public enum YAMLSpecLoader {
             return dashboard
         }
         spec.allow([
-            "datasource", "time", "refresh", "timezone", "weekStart", "graphTooltip", "editable", "liveNow",
+            "backend", "datasource", "time", "refresh", "timezone", "weekStart", "graphTooltip", "editable", "liveNow",
             "refreshIntervals", "variables", "annotations", "links", "panels", "rows",
         ])
+        dashboard.backend = spec.choice("backend", as: Backend.self)
         dashboard.datasource = spec.string("datasource")
         if let timeNode = spec.value("time"), let time = MappingReader(timeNode, ctx, what: "time") {
             time.allow(["from", "to"])
@@ -75,8 +76,9 @@ public enum YAMLSpecLoader {
         dashboard.liveNow = spec.bool("liveNow") ?? false
         dashboard.refreshIntervals = spec.strings("refreshIntervals")
         for item in spec.list("variables") ?? [] {
-            if let variable = readVariable(item, ctx) { dashboard.variables.append(variable) }
+            if let variable = readVariable(item, ctx, backend: dashboard.backend) { dashboard.variables.append(variable) }
         }
+        let signals = SignalContext(backend: dashboard.backend, variables: dashboard.variables)
         for item in spec.list("annotations") ?? [] {
             if let annotation = readAnnotation(item, ctx) { dashboard.annotations.append(annotation) }
         }
@@ -84,15 +86,15 @@ public enum YAMLSpecLoader {
             if let link = readLink(item, ctx, dashboardLink: true) { dashboard.links.append(link) }
         }
         for item in spec.list("panels") ?? [] {
-            if let panel = readPanel(item, ctx) { dashboard.panels.append(panel) }
+            dashboard.panels += readPanels(item, ctx, signals)
         }
         for item in spec.list("rows") ?? [] {
-            if let row = readRow(item, ctx) { dashboard.rows.append(row) }
+            if let row = readRow(item, ctx, signals) { dashboard.rows.append(row) }
         }
         return dashboard
     }
 
-    static func readRow(_ node: YAMLNode, _ ctx: ReadContext) -> RowSpec? {
+    static func readRow(_ node: YAMLNode, _ ctx: ReadContext, _ signals: SignalContext) -> RowSpec? {
         guard let map = MappingReader(node, ctx, what: "a row") else { return nil }
         map.allow(["title", "key", "id", "collapsed", "repeat", "panels"])
         var row = RowSpec(title: map.requiredString("title") ?? "", collapsed: map.bool("collapsed") ?? false)
@@ -101,7 +103,7 @@ public enum YAMLSpecLoader {
         row.repeatVariable = map.string("repeat")
         row.location = map.location("title") ?? ctx.location(node)
         for item in map.list("panels") ?? [] {
-            if let panel = readPanel(item, ctx) { row.panels.append(panel) }
+            row.panels += readPanels(item, ctx, signals)
         }
         return row
     }
@@ -119,7 +121,25 @@ public enum YAMLSpecLoader {
         return (kind, pair.value)
     }
 
-    static func readVariable(_ node: YAMLNode, _ ctx: ReadContext) -> VariableSpec? {
+    static func readVariable(_ node: YAMLNode, _ ctx: ReadContext, backend: Backend?) -> VariableSpec? {
+        if case .scalar = node, let name = ctx.string(node, what: "a variable") {
+            // A standard variable by name: the backend decides its query.
+            guard SignalExpander.standardVariableNames.contains(name) else {
+                var notes = ["standard variables: " + SignalExpander.standardVariableNames.joined(separator: ", ")]
+                if let guess = Suggestions.closest(to: name, in: SignalExpander.standardVariableNames) {
+                    notes.insert("did you mean '\(guess)'?", at: 0)
+                }
+                ctx.error("spec.invalid-value", "unknown standard variable '\(name)'", at: node, notes: notes)
+                return nil
+            }
+            guard var variable = SignalExpander.standardVariable(name, backend: backend) else {
+                let why = backend == nil ? "set the dashboard's 'backend'" : "\(backend!.rawValue) has no such label"
+                ctx.error("spec.invalid-value", "the standard variable '\(name)' needs a backend", at: node, notes: [why])
+                return nil
+            }
+            variable.location = ctx.location(node)
+            return variable
+        }
         let kinds = VariableSpec.Kind.allCases.map(\.rawValue)
         guard let (kindName, body) = singleKey(node, ctx, what: "a variable", kinds: kinds),
             let kind = VariableSpec.Kind(rawValue: kindName),
@@ -239,6 +259,88 @@ public enum YAMLSpecLoader {
             if type == .text { keys.removeAll { $0 == "queries" } }
             return (type, keys)
         })
+
+    static let panelKinds: [String] = {
+        var kinds = PanelType.allCases.map(\.rawValue)
+        for kind in SignalPanelRequest.Kind.allCases where !kinds.contains(kind.rawValue) { kinds.append(kind.rawValue) }
+        return kinds
+    }()
+
+    /// A panel entry: a plain panel, or a signal-level one that expands into one or more panels.
+    static func readPanels(_ node: YAMLNode, _ ctx: ReadContext, _ signals: SignalContext) -> [PanelSpec] {
+        guard let (kindName, body) = singleKey(node, ctx, what: "a panel", kinds: panelKinds) else { return [] }
+        let isSignal: Bool
+        if kindName == "heatmap", case .mapping(let m) = body {
+            isSignal = m.pairs.contains { if case .scalar(let k) = $0.key { k.value == "signal" } else { false } }
+        } else {
+            isSignal = PanelType(rawValue: kindName) == nil
+        }
+        if isSignal, let kind = SignalPanelRequest.Kind(rawValue: kindName) {
+            guard let request = readSignalPanel(kind, body, ctx) else { return [] }
+            let (panels, found) = SignalExpander.expand(request, in: signals)
+            ctx.record(found)
+            return panels
+        }
+        return readPanel(node, ctx).map { [$0] } ?? []
+    }
+
+    static let signalPanelKeys: [SignalPanelRequest.Kind: [String]] = {
+        let common = ["signal", "title", "key", "description", "width", "height", "newLine", "by", "backend"]
+        return [
+            .latency: common + ["percentiles", "mean", "slo"],
+            .heatmap: common,
+            .throughput: common,
+            .errors: common + ["mode"],
+            .saturation: common,
+            .gpu: common,
+            .cost: common + ["mode", "price"],
+            .top: common + ["limit"],
+            .compare: common + ["label", "baseline", "candidate", "percentile"],
+        ]
+    }()
+
+    static func readSignalPanel(_ kind: SignalPanelRequest.Kind, _ body: YAMLNode, _ ctx: ReadContext)
+        -> SignalPanelRequest?
+    {
+        guard let map = MappingReader(body, ctx, what: "a \(kind.rawValue) panel") else { return nil }
+        map.allow(signalPanelKeys[kind] ?? [])
+        var request = SignalPanelRequest(kind, signal: map.choice("signal", as: SignalID.self))
+        if map.has("signal"), request.signal == nil { return nil }
+        request.location = map.location("signal") ?? ctx.location(body)
+        request.title = map.string("title")
+        request.key = map.string("key")
+        request.description = map.string("description")
+        request.width = map.int("width")
+        request.height = map.int("height")
+        request.newLine = map.bool("newLine") ?? false
+        request.by = map.strings("by") ?? []
+        request.backend = map.choice("backend", as: Backend.self)
+        if let values = map.list("percentiles") {
+            request.percentiles = values.compactMap { ctx.double($0, what: "a percentile") }
+        }
+        request.mean = map.bool("mean") ?? false
+        if let node = map.value("slo") { request.slo = readDurationOrNumber(node, ctx, what: "'slo'") }
+        request.mode = map.string("mode")
+        request.priceVariable = map.string("price") ?? request.priceVariable
+        request.limit = map.int("limit") ?? request.limit
+        request.label = map.string("label") ?? request.label
+        request.baseline = map.string("baseline") ?? request.baseline
+        request.candidate = map.string("candidate") ?? request.candidate
+        request.percentile = map.double("percentile") ?? request.percentile
+        return request
+    }
+
+    /// A number, or a duration such as `500ms`, `1s`, `2m` in seconds.
+    static func readDurationOrNumber(_ node: YAMLNode, _ ctx: ReadContext, what: String) -> Double? {
+        guard let text = ctx.string(node, what: what) else { return nil }
+        if let value = ReadContext.parseNumber(text) { return value }
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            if let value = Double(text.dropLast(suffix.count)), value.isFinite { return value * factor }
+        }
+        ctx.error("spec.type", "\(what) must be a number or a duration like 500ms or 1s", at: node)
+        return nil
+    }
 
     static func readPanel(_ node: YAMLNode, _ ctx: ReadContext) -> PanelSpec? {
         let kinds = PanelType.allCases.map(\.rawValue)

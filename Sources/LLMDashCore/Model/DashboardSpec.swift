@@ -22,9 +22,14 @@ public struct DashboardSpec: Sendable, Hashable {
     /// Panels before the first row.
     public var panels: [PanelSpec]
     public var rows: [RowSpec]
+    /// The serving stack whose metric catalogue signal-level panels use.
+    public var backend: Backend?
+    /// Problems found while the front end built this spec (e.g. a signal the backend lacks).
+    public var diagnostics: [Diagnostic]
     public var location: SourceLocation?
 
     public init(uid: String, title: String) {
+        self.diagnostics = []
         self.uid = uid
         self.title = title
         self.folder = ""

@@ -17,6 +17,8 @@ final class ReadContext {
         diagnostics.append(.error(id, message, at: file.location(ofByte: node?.offset ?? 0), notes: notes))
     }
 
+    func record(_ found: [Diagnostic]) { diagnostics += found }
+
     func warning(_ id: String, _ message: String, at node: YAMLNode?, notes: [String] = []) {
         diagnostics.append(.warning(id, message, at: file.location(ofByte: node?.offset ?? 0), notes: notes))
     }

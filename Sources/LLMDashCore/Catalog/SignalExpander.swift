@@ -1,0 +1,560 @@
+/// Expands signal-level panel requests into complete panels: queries, units, legends, thresholds and
+/// descriptions as an SRE would set them, for the dashboard's backend.
+public enum SignalExpander {
+    public static func expand(_ request: SignalPanelRequest, in context: SignalContext) -> ([PanelSpec], [Diagnostic]) {
+        var expander = Expansion(request: request, context: context)
+        let panels = expander.run()
+        return (panels, expander.diagnostics)
+    }
+
+    /// The standard variables a backend's dashboards use, by short name.
+    public static func standardVariable(_ name: String, backend: Backend?) -> VariableSpec? {
+        let catalog = backend.map(Catalog.backend)
+        switch name {
+        case "datasource":
+            var v = VariableSpec(kind: .datasource, name: "datasource")
+            v.label = "Data source"
+            return v
+        case "model":
+            guard let catalog, let label = catalog.modelLabel else { return nil }
+            var v = VariableSpec(kind: .query, name: "model")
+            v.label = "Model"
+            v.query = "label_values(\(catalog.presenceMetric), \(label))"
+            v.multi = true
+            v.includeAll = true
+            return v
+        case "instance":
+            guard let catalog else { return nil }
+            var v = VariableSpec(kind: .query, name: "instance")
+            v.label = "Instance"
+            let filter = catalog.modelLabel.map { "{\($0)=~\"$model\"}" } ?? ""
+            v.query = "label_values(\(catalog.presenceMetric)\(filter), \(catalog.instanceLabel))"
+            v.multi = true
+            v.includeAll = true
+            return v
+        case "version":
+            guard let catalog else { return nil }
+            var v = VariableSpec(kind: .query, name: "version")
+            v.label = "Version"
+            v.query = "label_values(\(catalog.presenceMetric), version)"
+            v.multi = true
+            v.includeAll = true
+            return v
+        case "hostname":
+            var v = VariableSpec(kind: .query, name: "hostname")
+            v.label = "Host"
+            v.query = "label_values(DCGM_FI_DEV_GPU_UTIL, Hostname)"
+            v.multi = true
+            v.includeAll = true
+            return v
+        default:
+            return nil
+        }
+    }
+
+    public static let standardVariableNames = ["datasource", "model", "instance", "version", "hostname"]
+}
+
+private struct Expansion {
+    let request: SignalPanelRequest
+    let context: SignalContext
+    var diagnostics: [Diagnostic] = []
+
+    init(request: SignalPanelRequest, context: SignalContext) {
+        self.request = request
+        self.context = context
+    }
+
+    mutating func fail(_ id: String, _ message: String, notes: [String] = []) -> [PanelSpec] {
+        diagnostics.append(.error(id, message, at: request.location, notes: notes))
+        return []
+    }
+
+    var backend: Backend? {
+        if let b = request.backend { return b }
+        if request.kind == .gpu { return .dcgm }
+        return context.backend
+    }
+
+    /// The dashboard's matchers for a backend's series.
+    func selector(_ catalog: BackendCatalog) -> [String] {
+        guard catalog.backend != .dcgm else {
+            return context.has("hostname") ? [#"Hostname=~"$hostname""#] : []
+        }
+        var out: [String] = []
+        if let model = catalog.modelLabel, context.has("model") { out.append("\(model)=~\"$model\"") }
+        if context.has("instance") { out.append("\(catalog.instanceLabel)=~\"$instance\"") }
+        return out
+    }
+
+    mutating func labels(_ catalog: BackendCatalog) -> [String]? {
+        var out: [String] = []
+        for label in request.by {
+            if label == "model" {
+                guard let model = catalog.modelLabel else {
+                    diagnostics.append(
+                        .error(
+                            "signal.no-model-label", "\(catalog.title) metrics carry no model label",
+                            at: request.location, notes: ["group by the scrape's labels instead, e.g. by: [job] or [pod]"]))
+                    return nil
+                }
+                out.append(model)
+            } else if label == "instance" {
+                out.append(catalog.instanceLabel)
+            } else {
+                out.append(label)
+            }
+        }
+        return out
+    }
+
+    /// The catalogue entry of a signal, or an error naming the backends that have it.
+    mutating func definition(_ signal: SignalID, _ catalog: BackendCatalog) -> SignalDefinition? {
+        if let d = catalog.signal(signal) { return d }
+        let others = Catalog.backends(providing: signal).map(\.rawValue)
+        diagnostics.append(
+            .error(
+                "signal.unavailable", "signal '\(signal.rawValue)' is not available on \(catalog.backend.rawValue)",
+                at: request.location,
+                notes: others.isEmpty ? [] : ["backends that have it: " + others.joined(separator: ", ")]))
+        return nil
+    }
+
+    static func legend(_ labels: [String], suffix: String? = nil) -> String {
+        let parts = labels.map { "{{\($0)}}" } + (suffix.map { [$0] } ?? [])
+        return parts.joined(separator: " ")
+    }
+
+    static func percentileName(_ p: Double) -> String {
+        "p" + JSONWriter.formatDouble(p)
+    }
+
+    func base(_ type: PanelType, title: String) -> PanelSpec {
+        var panel = PanelSpec(type: type, title: request.title ?? title)
+        panel.key = request.key
+        panel.description = request.description
+        panel.width = request.width
+        panel.height = request.height
+        panel.newLine = request.newLine
+        panel.location = request.location
+        return panel
+    }
+
+    func describe(_ d: SignalDefinition, _ catalog: BackendCatalog, _ what: String) -> String {
+        let metrics = d.source.metrics.map(\.name)
+        var text = "\(what) from \(catalog.title) (\(metrics.joined(separator: ", ")))."
+        if let approximation = d.approximation { text += " Approximation: \(approximation)." }
+        return request.description ?? text
+    }
+
+    mutating func run() -> [PanelSpec] {
+        guard let backend else {
+            return fail(
+                "signal.no-backend", "\(request.kind.rawValue) panels need the dashboard's 'backend'",
+                notes: ["backends: " + Backend.allCases.map(\.rawValue).joined(separator: ", ")])
+        }
+        let catalog = Catalog.backend(backend)
+        switch request.kind {
+        case .latency: return latency(catalog)
+        case .heatmap: return heatmap(catalog)
+        case .throughput: return throughput(catalog)
+        case .errors: return errors(catalog)
+        case .saturation: return saturation(catalog)
+        case .gpu: return gpu(catalog)
+        case .cost: return cost(catalog)
+        case .top: return top(catalog)
+        case .compare: return compare(catalog)
+        }
+    }
+
+    mutating func requireSignal(_ allowed: Set<SignalCategory>, _ what: String) -> SignalID? {
+        guard let signal = request.signal else {
+            diagnostics.append(.error("spec.missing-key", "\(what) panels need a 'signal'", at: request.location))
+            return nil
+        }
+        guard allowed.contains(signal.category) else {
+            let fitting = SignalID.allCases.filter { allowed.contains($0.category) }.map(\.rawValue)
+            diagnostics.append(
+                .error(
+                    "signal.wrong-kind", "'\(signal.rawValue)' is not a signal for \(what) panels",
+                    at: request.location, notes: ["signals that fit: " + fitting.joined(separator: ", ")]))
+            return nil
+        }
+        return signal
+    }
+
+    // MARK: Latency
+
+    mutating func latency(_ catalog: BackendCatalog) -> [PanelSpec] {
+        guard let signal = requireSignal([.latency, .size], "latency"), let d = definition(signal, catalog),
+            let by = labels(catalog)
+        else { return [] }
+        let q = SignalQuery(d, selector: selector(catalog))
+        var panel = base(.timeseries, title: signal.title + (by.isEmpty ? "" : " by " + request.by.joined(separator: ", ")))
+        let percentiles = request.percentiles.isEmpty ? [50, 90, 99] : request.percentiles
+        for p in percentiles {
+            guard p > 0, p < 100 else {
+                return fail("signal.percentile", "percentile \(JSONWriter.formatDouble(p)) is not between 0 and 100")
+            }
+            guard let expr = q.quantile(p / 100, by: by) else { break }
+            panel.queries.append(QuerySpec(expr, legend: Self.legend(by, suffix: Self.percentileName(p))))
+        }
+        if panel.queries.isEmpty || request.mean, let expr = q.mean(by: by) {
+            panel.queries.append(QuerySpec(expr, legend: Self.legend(by, suffix: "mean")))
+        }
+        guard !panel.queries.isEmpty else {
+            return fail("signal.unavailable", "\(catalog.title) has no percentiles or mean for '\(signal.rawValue)'")
+        }
+        panel.description = describe(d, catalog, signal.title)
+        panel.field.unit = d.unit
+        panel.field.min = 0
+        panel.options.legend = LegendOptions(mode: "table", placement: "bottom", calcs: ["mean", "max"])
+        panel.options.tooltip = TooltipOptions(mode: "multi", sort: "desc")
+        if let slo = request.slo {
+            panel.field.thresholds = [ThresholdStep("green"), ThresholdStep("red", slo)]
+            panel.options.thresholdsStyle = "dashed"
+        }
+        return [panel]
+    }
+
+    mutating func heatmap(_ catalog: BackendCatalog) -> [PanelSpec] {
+        guard let signal = requireSignal([.latency, .size], "heatmap"), let d = definition(signal, catalog) else {
+            return []
+        }
+        guard let expr = SignalQuery(d, selector: selector(catalog)).heatmap() else {
+            return fail("signal.no-histogram", "\(catalog.title) has no histogram for '\(signal.rawValue)'")
+        }
+        var panel = base(.heatmap, title: signal.title + " distribution")
+        panel.queries = [QuerySpec(expr, legend: "{{le}}")]
+        panel.description = describe(d, catalog, "Distribution of " + signal.title.lowercased())
+        panel.options.yAxisUnit = d.unit
+        panel.options.colorScheme = "Oranges"
+        panel.options.rowsLayout = "le"
+        panel.options.yHistogram = true
+        return [panel]
+    }
+
+    // MARK: Throughput and errors
+
+    mutating func throughput(_ catalog: BackendCatalog) -> [PanelSpec] {
+        guard let signal = requireSignal([.throughput, .errors], "throughput"), let d = definition(signal, catalog),
+            let by = labels(catalog), let expr = SignalQuery(d, selector: selector(catalog)).rate(by: by)
+        else { return [] }
+        var panel = base(.timeseries, title: signal.title + (by.isEmpty ? "" : " by " + request.by.joined(separator: ", ")))
+        panel.queries = [QuerySpec(expr, legend: by.isEmpty ? signal.title : Self.legend(by))]
+        panel.description = describe(d, catalog, signal.title)
+        panel.field.unit = d.unit
+        panel.field.min = 0
+        if !by.isEmpty {
+            panel.options.stacking = "normal"
+            panel.options.fillOpacity = 30
+        }
+        return [panel]
+    }
+
+    mutating func errorRatio(_ catalog: BackendCatalog, by: [String], extra: [String] = []) -> String? {
+        guard let failed = definition(.failedRequests, catalog), let all = definition(.requests, catalog) else {
+            return nil
+        }
+        let sel = selector(catalog)
+        guard let numerator = SignalQuery(failed, selector: sel).rate(by: by, extra: extra),
+            let denominator = SignalQuery(all, selector: sel).rate(by: by, extra: extra)
+        else { return nil }
+        return "\(numerator) / (\(denominator) > 0)"
+    }
+
+    mutating func errors(_ catalog: BackendCatalog) -> [PanelSpec] {
+        guard let by = labels(catalog) else { return [] }
+        switch request.mode ?? "ratio" {
+        case "ratio":
+            guard let expr = errorRatio(catalog, by: by) else { return [] }
+            var panel = base(.timeseries, title: "Error ratio" + (by.isEmpty ? "" : " by " + request.by.joined(separator: ", ")))
+            panel.queries = [QuerySpec(expr, legend: by.isEmpty ? "errors" : Self.legend(by))]
+            panel.description =
+                request.description
+                ?? "Failed requests among all finished requests (\(catalog.title)). A failure is what the backend counts as one: "
+                + (catalog.signal(.failedRequests)?.source.metrics.map { m in
+                    m.name + (m.matchers.isEmpty ? "" : "{" + m.matchers.joined(separator: ", ") + "}")
+                }.joined(separator: ", ") ?? "")
+                + "."
+            panel.field.unit = "percentunit"
+            panel.field.min = 0
+            panel.field.decimals = 2
+            panel.field.thresholds = [ThresholdStep("green"), ThresholdStep("orange", 0.01), ThresholdStep("red", 0.05)]
+            panel.options.thresholdsStyle = "dashed"
+            return [panel]
+        case "by-reason":
+            guard let d = definition(.failedRequests, catalog) else { return [] }
+            let reason = d.source.metrics.first?.labels.first
+            let group = by + (reason.map { [$0] } ?? [])
+            guard let expr = SignalQuery(d, selector: selector(catalog)).rate(by: group) else { return [] }
+            var panel = base(.timeseries, title: "Failed requests/s by reason")
+            panel.queries = [QuerySpec(expr, legend: group.isEmpty ? "failed" : Self.legend(group))]
+            panel.description = describe(d, catalog, "Failed requests per second by reason")
+            panel.field.unit = "reqps"
+            panel.field.min = 0
+            panel.options.stacking = "normal"
+            panel.options.fillOpacity = 30
+            return [panel]
+        case "http":
+            guard let d = definition(.httpResponses, catalog),
+                let status = d.source.metrics.first?.labels.last,
+                let expr = SignalQuery(d, selector: []).rate(by: [status])
+            else { return [] }
+            var panel = base(.timeseries, title: "HTTP responses/s by status")
+            panel.queries = [QuerySpec(expr, legend: "{{\(status)}}")]
+            panel.description = describe(d, catalog, "HTTP responses per second by status")
+            panel.field.unit = "reqps"
+            panel.field.min = 0
+            panel.options.stacking = "normal"
+            panel.options.fillOpacity = 30
+            panel.overrides = [
+                OverrideSpec(.byRegexp("5.*"), [.color("red")]), OverrideSpec(.byRegexp("4.*"), [.color("orange")]),
+            ]
+            return [panel]
+        default:
+            return fail(
+                "spec.invalid-value", "invalid errors mode '\(request.mode ?? "")'",
+                notes: ["expected one of: ratio, by-reason, http"])
+        }
+    }
+
+    // MARK: Saturation and GPUs
+
+    mutating func saturation(_ catalog: BackendCatalog) -> [PanelSpec] {
+        guard let signal = requireSignal([.saturation], "saturation"), let by = labels(catalog) else { return [] }
+        let sel = selector(catalog)
+        var panel = base(.timeseries, title: signal.title + (by.isEmpty ? "" : " by " + request.by.joined(separator: ", ")))
+        let legend = by.isEmpty ? signal.title : Self.legend(by)
+        switch signal {
+        case .prefixCacheHits, .prefixCacheQueries:
+            guard let hits = definition(.prefixCacheHits, catalog), let lookups = definition(.prefixCacheQueries, catalog),
+                let h = SignalQuery(hits, selector: sel).rate(by: by),
+                let l = SignalQuery(lookups, selector: sel).rate(by: by)
+            else { return [] }
+            panel.title = request.title ?? "Prefix-cache hit rate"
+            panel.queries = [QuerySpec("\(h) / (\(l) > 0)", legend: by.isEmpty ? "hit rate" : legend)]
+            panel.description = describe(hits, catalog, "Share of prompt tokens served from the prefix cache")
+            panel.field.unit = "percentunit"
+            panel.field.min = 0
+            panel.field.max = 1
+            return [panel]
+        default:
+            guard let d = definition(signal, catalog), let expr = SignalQuery(d, selector: sel).level(by: by) else {
+                return []
+            }
+            panel.queries = [QuerySpec(expr, legend: legend)]
+            panel.description = describe(d, catalog, signal.title)
+            panel.field.unit = d.unit
+            panel.field.min = 0
+            if signal == .kvCache {
+                panel.field.max = 1
+                panel.field.thresholds = [
+                    ThresholdStep("green"), ThresholdStep("orange", 0.8), ThresholdStep("red", 0.95),
+                ]
+                panel.options.thresholdsStyle = "dashed"
+            }
+            if signal == .running || signal == .waiting { panel.field.decimals = 0 }
+            return [panel]
+        }
+    }
+
+    mutating func gpu(_ catalog: BackendCatalog) -> [PanelSpec] {
+        guard let signal = requireSignal([.gpu], "gpu"), let d = definition(signal, catalog) else { return [] }
+        let by = request.by.isEmpty ? ["Hostname", "gpu"] : request.by
+        guard let expr = SignalQuery(d, selector: selector(catalog)).level(by: by) else { return [] }
+        var panel = base(.timeseries, title: signal.title)
+        panel.queries = [
+            QuerySpec(expr, legend: by == ["Hostname", "gpu"] ? "{{Hostname}} GPU {{gpu}}" : Self.legend(by))
+        ]
+        panel.description = describe(d, catalog, signal.title)
+        panel.field.unit = d.unit
+        panel.field.min = 0
+        if signal == .gpuUtil { panel.field.max = 100 }
+        if signal == .gpuTemperature {
+            panel.field.thresholds = [ThresholdStep("green"), ThresholdStep("orange", 80), ThresholdStep("red", 90)]
+            panel.options.thresholdsStyle = "line"
+        }
+        return [panel]
+    }
+
+    // MARK: Cost
+
+    mutating func cost(_ catalog: BackendCatalog) -> [PanelSpec] {
+        let sel = selector(catalog)
+        switch request.mode ?? "per-token" {
+        case "per-token":
+            guard context.has(request.priceVariable) else {
+                return fail(
+                    "signal.cost-price", "cost panels need a variable '\(request.priceVariable)' with the GPU hourly price",
+                    notes: ["add e.g. - constant: {name: \(request.priceVariable), value: \"2.50\"}"])
+            }
+            guard let out = definition(.outputTokens, catalog), let tokens = SignalQuery(out, selector: sel).rate()
+            else { return [] }
+            var panel = base(.timeseries, title: "Cost per 1M output tokens")
+            panel.queries = [
+                QuerySpec(
+                    "(count(DCGM_FI_DEV_GPU_UTIL) * $\(request.priceVariable) / 3600) / (\(tokens) > 0) * 1e6",
+                    legend: "USD per 1M tokens")
+            ]
+            panel.description =
+                request.description
+                ?? "GPU cost per million output tokens: the fleet's GPUs (DCGM) times the hourly price in $\(request.priceVariable), over the output token rate."
+            panel.field.unit = "currencyUSD"
+            panel.field.min = 0
+            panel.field.decimals = 2
+            return [panel]
+        case "energy":
+            guard let out = definition(.outputTokens, catalog), let tokens = SignalQuery(out, selector: sel).rate()
+            else { return [] }
+            var panel = base(.timeseries, title: "Energy per output token")
+            panel.queries = [
+                QuerySpec(
+                    "sum(rate(DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION[$__rate_interval])) / 1000 / (\(tokens) > 0)",
+                    legend: "J per token")
+            ]
+            panel.description =
+                request.description
+                ?? "GPU energy (DCGM, millijoules converted to joules) per output token of \(catalog.title)."
+            panel.field.unit = "suffix:J/tok"
+            panel.field.min = 0
+            return [panel]
+        case "spend":
+            guard let d = definition(.spend, catalog), let by = labels(catalog),
+                let rate = SignalQuery(d, selector: sel).rate(by: by)
+            else { return [] }
+            var panel = base(.timeseries, title: "Spend per hour")
+            panel.queries = [QuerySpec("\(rate) * 3600", legend: by.isEmpty ? "USD/h" : Self.legend(by))]
+            panel.description = describe(d, catalog, "Spend reported by the gateway, in USD per hour")
+            panel.field.unit = "currencyUSD"
+            panel.field.min = 0
+            if !by.isEmpty {
+                panel.options.stacking = "normal"
+                panel.options.fillOpacity = 30
+            }
+            return [panel]
+        default:
+            return fail(
+                "spec.invalid-value", "invalid cost mode '\(request.mode ?? "")'",
+                notes: ["expected one of: per-token, energy, spend"])
+        }
+    }
+
+    // MARK: Cohorts
+
+    mutating func top(_ catalog: BackendCatalog) -> [PanelSpec] {
+        guard let signal = request.signal, let d = definition(signal, catalog) else {
+            return fail("spec.missing-key", "top panels need a 'signal'")
+        }
+        let groups = request.by.isEmpty ? ["model"] : request.by
+        var scoped = request
+        scoped.by = groups
+        var expansion = Expansion(request: scoped, context: context)
+        guard let by = expansion.labels(catalog) else {
+            diagnostics += expansion.diagnostics
+            return []
+        }
+        guard let level = SignalQuery(d, selector: selector(catalog)).level(by: by) else { return [] }
+        var panel = base(.table, title: "Top \(request.limit) by \(signal.title.lowercased())")
+        panel.queries = [QuerySpec("topk(\(request.limit), \(level))", legend: "")]
+        panel.queries[0].instant = true
+        panel.queries[0].format = .table
+        var rename: [(String, JSON)] = [("Value", .string(signal.title))]
+        for (label, name) in zip(by, groups) { rename.append((label, .string(name == "model" ? "Model" : name))) }
+        panel.transformations = [
+            TransformationSpec(
+                id: "organize",
+                options: ["excludeByName": ["Time": true], "renameByName": .object(JSONMembers(unsorted: rename))])
+        ]
+        panel.overrides = [OverrideSpec(.byName(signal.title), [.unit(d.unit), .cellType("gauge")])]
+        panel.options.sortBy = [TableSort(signal.title)]
+        panel.description = describe(d, catalog, signal.title)
+        return [panel]
+    }
+
+    // MARK: Canary
+
+    mutating func compare(_ catalog: BackendCatalog) -> [PanelSpec] {
+        guard let signal = requireSignal([.latency, .throughput, .saturation, .size], "compare"),
+            let d = definition(signal, catalog)
+        else { return [] }
+        let sel = selector(catalog)
+        let q = SignalQuery(d, selector: sel)
+        let cand = "\(request.label)=\"\(request.candidate)\""
+        let base = "\(request.label)=\"\(request.baseline)\""
+        let p = request.percentile
+        let isLatency = signal.category == .latency || signal.category == .size
+        let measure: (String) -> String? = { matcher in
+            isLatency ? (q.quantile(p / 100, extra: [matcher]) ?? q.mean(extra: [matcher])) : q.level(extra: [matcher])
+        }
+        guard let candidate = measure(cand), let baseline = measure(base) else {
+            return fail("signal.unavailable", "cannot compare '\(signal.rawValue)' on \(catalog.title)")
+        }
+        let what = isLatency ? "\(signal.title) \(Self.percentileName(p))" : signal.title
+        let pair = "\(request.candidate) vs \(request.baseline)"
+        var panels: [PanelSpec] = []
+
+        var side = self.base(.timeseries, title: "\(what): \(pair)")
+        side.key = request.key.map { $0 + "/side-by-side" }
+        side.queries = [
+            QuerySpec(candidate, legend: request.candidate), QuerySpec(baseline, legend: request.baseline),
+        ]
+        side.description = "\(what) of the \(request.candidate) and \(request.baseline) \(request.label)s, each aggregated on its own."
+        side.field.unit = d.unit
+        side.field.min = 0
+        side.options.lineWidth = 2
+        side.overrides = [
+            OverrideSpec(.byName(request.candidate), [.color("orange")]),
+            OverrideSpec(.byName(request.baseline), [.color("green")]),
+        ]
+        panels.append(side)
+
+        var ratio = self.base(.timeseries, title: "")
+        ratio.title = "\(what) ratio \(request.candidate)/\(request.baseline)"
+        ratio.key = request.key.map { $0 + "/ratio" }
+        ratio.queries = [QuerySpec("(\(candidate)) / ((\(baseline)) > 0)", legend: "\(request.candidate)/\(request.baseline)")]
+        ratio.description =
+            isLatency
+            ? "Above 1 the \(request.candidate) is slower. Orange from 10 % worse, red from 25 %."
+            : "The \(request.candidate)'s value over the \(request.baseline)'s."
+        ratio.field.unit = "none"
+        ratio.field.decimals = 2
+        if isLatency {
+            ratio.field.thresholds = [ThresholdStep("green"), ThresholdStep("orange", 1.1), ThresholdStep("red", 1.25)]
+            ratio.options.thresholdsStyle = "dashed"
+        }
+        panels.append(ratio)
+
+        if let candidateErrors = errorRatio(catalog, by: [], extra: [cand]),
+            let baselineErrors = errorRatio(catalog, by: [], extra: [base])
+        {
+            var delta = self.base(.timeseries, title: "")
+            delta.title = "Error ratio delta \(request.candidate) − \(request.baseline)"
+            delta.key = request.key.map { $0 + "/errors" }
+            delta.queries = [QuerySpec("(\(candidateErrors)) - (\(baselineErrors))", legend: "delta")]
+            delta.description = "Above 0 the \(request.candidate) fails more often. Orange from +0.5 points, red from +1."
+            delta.field.unit = "percentunit"
+            delta.field.decimals = 2
+            delta.field.thresholds = [ThresholdStep("green"), ThresholdStep("orange", 0.005), ThresholdStep("red", 0.01)]
+            delta.options.thresholdsStyle = "dashed"
+            panels.append(delta)
+        }
+        if let requests = catalog.signal(.requests),
+            let share = SignalQuery(requests, selector: sel).rate(extra: [cand]),
+            let total = SignalQuery(requests, selector: sel).rate(
+                extra: ["\(request.label)=~\"\(request.candidate)|\(request.baseline)\""])
+        {
+            var traffic = self.base(.timeseries, title: "")
+            traffic.title = "Traffic share of \(request.candidate)"
+            traffic.key = request.key.map { $0 + "/traffic" }
+            traffic.queries = [QuerySpec("\(share) / (\(total) > 0)", legend: request.candidate)]
+            traffic.description = "The \(request.candidate)'s share of requests across both \(request.label)s."
+            traffic.field.unit = "percentunit"
+            traffic.field.min = 0
+            traffic.field.max = 1
+            panels.append(traffic)
+        }
+        return panels
+    }
+}
+

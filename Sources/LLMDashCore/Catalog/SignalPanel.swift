@@ -1,0 +1,56 @@
+/// A panel asked for by signal rather than by query; the expander turns it into complete panels.
+public struct SignalPanelRequest: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case latency, throughput, errors, saturation, gpu, cost, top, compare, heatmap
+    }
+
+    public var kind: Kind
+    public var signal: SignalID?
+    public var title: String?
+    public var key: String?
+    public var description: String?
+    public var width: Int?
+    public var height: Int?
+    public var newLine: Bool = false
+    /// Label groupings: `model` stands for the backend's model label.
+    public var by: [String] = []
+    /// Latency: quantiles as percentages (50, 90, 99, 99.9).
+    public var percentiles: [Double] = [50, 90, 99]
+    /// Latency: add the mean as a series.
+    public var mean: Bool = false
+    /// Latency: a service-level threshold in the signal's unit, drawn as a dashed red line.
+    public var slo: Double?
+    /// Errors: `ratio` (default) or `rate`.
+    public var mode: String?
+    /// Top: how many rows.
+    public var limit: Int = 10
+    /// Compare: the label and its two values.
+    public var label: String = "version"
+    public var baseline: String = "stable"
+    public var candidate: String = "canary"
+    /// Compare: the percentile compared.
+    public var percentile: Double = 99
+    /// Cost: the name of the dashboard variable holding the GPU hourly price.
+    public var priceVariable: String = "gpu_hourly_usd"
+    /// A backend other than the dashboard's (GPU panels use `dcgm` by default).
+    public var backend: Backend?
+    public var location: SourceLocation?
+
+    public init(_ kind: Kind, signal: SignalID? = nil) {
+        self.kind = kind
+        self.signal = signal
+    }
+}
+
+/// What the expander needs to know about the dashboard.
+public struct SignalContext: Sendable {
+    public var backend: Backend?
+    public var variables: [VariableSpec]
+
+    public init(backend: Backend?, variables: [VariableSpec]) {
+        self.backend = backend
+        self.variables = variables
+    }
+
+    func has(_ name: String) -> Bool { variables.contains { $0.name == name } }
+}
