@@ -2,9 +2,10 @@
 
 /// What a dashboard body may contain: rows, panels outside rows, variables, annotations and links.
 public enum DashboardItem: Sendable, Hashable {
-    case row(RowSpec)
-    case panel(PanelSpec)
+    case row(title: String, spec: RowSpec, items: [PanelItem])
+    case panel(PanelItem)
     case variable(VariableSpec)
+    case standardVariables([String], SourceLocation)
     case annotation(AnnotationSpec)
     case link(LinkSpec)
 }
@@ -12,8 +13,18 @@ public enum DashboardItem: Sendable, Hashable {
 /// Collects a dashboard's contents; supports `if`, `if let`, `else`, `switch` and `for`.
 @resultBuilder
 public enum DashboardBuilder {
-    public static func buildExpression(_ row: Row) -> [DashboardItem] { [.row(row.spec)] }
-    public static func buildExpression(_ panel: some PanelConvertible) -> [DashboardItem] { [.panel(panel.panel)] }
+    public static func buildExpression(_ row: Row) -> [DashboardItem] {
+        [.row(title: row.spec.title, spec: row.spec, items: row.items)]
+    }
+    public static func buildExpression(_ panel: some PanelConvertible) -> [DashboardItem] {
+        [.panel(.panel(panel.panel))]
+    }
+    public static func buildExpression(_ panel: some SignalPanelConvertible) -> [DashboardItem] {
+        [.panel(.signal(panel.request))]
+    }
+    public static func buildExpression(_ variables: StandardVariables) -> [DashboardItem] {
+        [.standardVariables(variables.names, variables.location)]
+    }
     public static func buildExpression(_ variable: some VariableConvertible) -> [DashboardItem] {
         [.variable(variable.variable)]
     }
@@ -28,17 +39,25 @@ public enum DashboardBuilder {
     public static func buildLimitedAvailability(_ component: [DashboardItem]) -> [DashboardItem] { component }
 }
 
+/// A panel as written: complete, or asked for by signal and expanded once the dashboard's backend is known.
+public enum PanelItem: Sendable, Hashable {
+    case panel(PanelSpec)
+    case signal(SignalPanelRequest)
+}
+
 /// Collects the panels of a row.
 @resultBuilder
 public enum PanelBuilder {
-    public static func buildExpression(_ panel: some PanelConvertible) -> [PanelSpec] { [panel.panel] }
-    public static func buildExpression(_ panels: [PanelSpec]) -> [PanelSpec] { panels }
-    public static func buildBlock(_ components: [PanelSpec]...) -> [PanelSpec] { components.flatMap { $0 } }
-    public static func buildOptional(_ component: [PanelSpec]?) -> [PanelSpec] { component ?? [] }
-    public static func buildEither(first component: [PanelSpec]) -> [PanelSpec] { component }
-    public static func buildEither(second component: [PanelSpec]) -> [PanelSpec] { component }
-    public static func buildArray(_ components: [[PanelSpec]]) -> [PanelSpec] { components.flatMap { $0 } }
-    public static func buildLimitedAvailability(_ component: [PanelSpec]) -> [PanelSpec] { component }
+    public static func buildExpression(_ panel: some PanelConvertible) -> [PanelItem] { [.panel(panel.panel)] }
+    public static func buildExpression(_ panel: some SignalPanelConvertible) -> [PanelItem] { [.signal(panel.request)] }
+    public static func buildExpression(_ panels: [PanelSpec]) -> [PanelItem] { panels.map(PanelItem.panel) }
+    public static func buildExpression(_ items: [PanelItem]) -> [PanelItem] { items }
+    public static func buildBlock(_ components: [PanelItem]...) -> [PanelItem] { components.flatMap { $0 } }
+    public static func buildOptional(_ component: [PanelItem]?) -> [PanelItem] { component ?? [] }
+    public static func buildEither(first component: [PanelItem]) -> [PanelItem] { component }
+    public static func buildEither(second component: [PanelItem]) -> [PanelItem] { component }
+    public static func buildArray(_ components: [[PanelItem]]) -> [PanelItem] { components.flatMap { $0 } }
+    public static func buildLimitedAvailability(_ component: [PanelItem]) -> [PanelItem] { component }
 }
 
 /// Collects the queries of a panel.

@@ -16,7 +16,7 @@ public struct Dashboard: Sendable, Hashable {
 
     public init(
         uid: String, title: String, folder: String = "", tags: [String] = [], description: String? = nil,
-        file: String = #filePath, line: Int = #line, column: Int = #column,
+        backend: Backend? = nil, file: String = #filePath, line: Int = #line, column: Int = #column,
         @DashboardBuilder content: () -> [DashboardItem]
     ) {
         var spec = DashboardSpec(uid: uid, title: title)
@@ -24,14 +24,53 @@ public struct Dashboard: Sendable, Hashable {
         spec.folder = folder
         spec.tags = tags
         spec.description = description
-        for item in content() {
+        spec.backend = backend
+        let items = content()
+        // Variables first: signal panels read the dashboard's variables to choose their label matchers.
+        for item in items {
             switch item {
-            case .row(let row): spec.rows.append(row)
-            // Panels outside rows sit above the first row, as in Grafana's model.
-            case .panel(let panel): spec.panels.append(panel)
             case .variable(let variable): spec.variables.append(variable)
+            case .standardVariables(let names, let location):
+                for name in names {
+                    if var variable = SignalExpander.standardVariable(name, backend: backend) {
+                        variable.location = location
+                        spec.variables.append(variable)
+                    } else {
+                        spec.diagnostics.append(
+                            .error(
+                                "spec.invalid-value", "the standard variable '\(name)' is not available here",
+                                at: location,
+                                notes: [
+                                    "standard variables: "
+                                        + SignalExpander.standardVariableNames.joined(separator: ", ")
+                                ]))
+                    }
+                }
+            default: break
+            }
+        }
+        let context = SignalContext(backend: backend, variables: spec.variables)
+        func expand(_ items: [PanelItem]) -> [PanelSpec] {
+            items.flatMap { item -> [PanelSpec] in
+                switch item {
+                case .panel(let panel): return [panel]
+                case .signal(let request):
+                    let (panels, found) = SignalExpander.expand(request, in: context)
+                    spec.diagnostics += found
+                    return panels
+                }
+            }
+        }
+        for item in items {
+            switch item {
+            case .row(_, var row, let panelItems):
+                row.panels = expand(panelItems)
+                spec.rows.append(row)
+            // Panels outside rows sit above the first row, as in Grafana's model.
+            case .panel(let panel): spec.panels += expand([panel])
             case .annotation(let annotation): spec.annotations.append(annotation)
             case .link(let link): spec.links.append(link)
+            case .variable, .standardVariables: break
             }
         }
         self.spec = spec
@@ -57,10 +96,16 @@ public struct Dashboard: Sendable, Hashable {
 /// A row of panels; `collapsed` rows keep their panels nested and closed.
 public struct Row: Sendable, Hashable {
     public var spec: RowSpec
+    var items: [PanelItem]
 
-    public init(_ title: String, collapsed: Bool = false, key: String? = nil, @PanelBuilder panels: () -> [PanelSpec]) {
-        spec = RowSpec(title: title, collapsed: collapsed, panels: panels())
+    public init(
+        _ title: String, collapsed: Bool = false, key: String? = nil, file: String = #filePath, line: Int = #line,
+        column: Int = #column, @PanelBuilder panels: () -> [PanelItem]
+    ) {
+        spec = RowSpec(title: title, collapsed: collapsed)
         spec.key = key
+        spec.location = SourceLocation(file: file, line: line, column: column)
+        items = panels()
     }
 
     public func id(_ id: Int) -> Row {
@@ -73,6 +118,17 @@ public struct Row: Sendable, Hashable {
         var copy = self
         copy.spec.repeatVariable = variable
         return copy
+    }
+}
+
+/// The backend's standard variables by name: `datasource`, `model`, `instance`, `version`, `hostname`.
+public struct StandardVariables: Sendable, Hashable {
+    public var names: [String]
+    public var location: SourceLocation
+
+    public init(_ names: String..., file: String = #filePath, line: Int = #line, column: Int = #column) {
+        self.names = names
+        self.location = SourceLocation(file: file, line: line, column: column)
     }
 }
 

@@ -1,7 +1,9 @@
 // Facts from shared/reference/llm-metrics.md: vLLM 0.33, SGLang 0.5.23, TGI @db931fc, Triton @e1db8a6,
 // TensorRT-LLM @89fd9b7, llama.cpp, LiteLLM 1.110.2, Ray 2.60, NIM, dcgm-exporter @d5e5f51, OTel GenAI.
 
-private func h(_ name: String, _ unit: String = "s", labels: [String] = [], scale: Double? = nil, fallbacks: [String] = [])
+private func h(
+    _ name: String, _ unit: String = "s", labels: [String] = [], scale: Double? = nil, fallbacks: [String] = []
+)
     -> MetricRef
 {
     MetricRef(name, .histogram, unit: unit, scale: scale, fallbacks: fallbacks, labels: labels)
@@ -30,15 +32,18 @@ extension Catalog {
             SignalDefinition(.queue, .histogram(h(p + "request_queue_time_seconds")), unit: "s"),
             SignalDefinition(.prefill, .histogram(h(p + "request_prefill_time_seconds")), unit: "s"),
             SignalDefinition(.decode, .histogram(h(p + "request_decode_time_seconds")), unit: "s"),
-            SignalDefinition(.promptTokens, .counter(c(p + "prompt_tokens_total", "suffix:tok/s")), unit: "suffix:tok/s"),
+            SignalDefinition(
+                .promptTokens, .counter(c(p + "prompt_tokens_total", "suffix:tok/s")), unit: "suffix:tok/s"),
             SignalDefinition(
                 .outputTokens, .counter(c(p + "generation_tokens_total", "suffix:tok/s")), unit: "suffix:tok/s"),
             SignalDefinition(
-                .requests, .counter(c(p + "request_success_total", "reqps", labels: ["finished_reason"])), unit: "reqps"),
+                .requests, .counter(c(p + "request_success_total", "reqps", labels: ["finished_reason"])), unit: "reqps"
+            ),
             SignalDefinition(
                 .failedRequests,
                 .counter(
-                    c(p + "request_success_total", "reqps", matchers: [#"finished_reason=~"abort|error""#],
+                    c(
+                        p + "request_success_total", "reqps", matchers: [#"finished_reason=~"abort|error""#],
                         labels: ["finished_reason"])), unit: "reqps"),
             SignalDefinition(.running, .gauge(g(p + "num_requests_running"), aggregate: "sum"), unit: "short"),
             SignalDefinition(.waiting, .gauge(g(p + "num_requests_waiting"), aggregate: "sum"), unit: "short"),
@@ -101,7 +106,8 @@ extension Catalog {
             SignalDefinition(.tpot, .histogram(h("time_per_output_token_seconds")), unit: "s"),
             SignalDefinition(.e2e, .histogram(h("e2e_request_latency_seconds")), unit: "s"),
             SignalDefinition(.promptTokens, .counter(c("prompt_tokens_total", "suffix:tok/s")), unit: "suffix:tok/s"),
-            SignalDefinition(.outputTokens, .counter(c("generation_tokens_total", "suffix:tok/s")), unit: "suffix:tok/s"),
+            SignalDefinition(
+                .outputTokens, .counter(c("generation_tokens_total", "suffix:tok/s")), unit: "suffix:tok/s"),
             SignalDefinition(
                 .requests, .counter(c("request_success_total", "reqps", labels: ["finished_reason"])), unit: "reqps"),
             SignalDefinition(
@@ -110,7 +116,8 @@ extension Catalog {
                 unit: "reqps"),
             SignalDefinition(.running, .gauge(g("num_requests_running"), aggregate: "sum"), unit: "short"),
             SignalDefinition(.waiting, .gauge(g("num_requests_waiting"), aggregate: "sum"), unit: "short"),
-            SignalDefinition(.kvCache, .gauge(g("gpu_cache_usage_perc", "percentunit"), aggregate: "max"), unit: "percentunit"),
+            SignalDefinition(
+                .kvCache, .gauge(g("gpu_cache_usage_perc", "percentunit"), aggregate: "max"), unit: "percentunit"),
             SignalDefinition(.promptLength, .histogram(h("request_prompt_tokens", "short")), unit: "short"),
             SignalDefinition(.outputLength, .histogram(h("request_generation_tokens", "short")), unit: "short"),
         ],
@@ -119,7 +126,8 @@ extension Catalog {
 
     static let ray = BackendCatalog(
         backend: .ray, title: "Ray Serve LLM", modelLabel: "model_name", instanceLabel: "ReplicaId",
-        aggregateAway: ["engine", "ReplicaId", "WorkerId", "SessionName"], presenceMetric: "ray_vllm_num_requests_running",
+        aggregateAway: ["engine", "ReplicaId", "WorkerId", "SessionName"],
+        presenceMetric: "ray_vllm_num_requests_running",
         signals: vllmFamily(prefix: "ray_vllm_", colonFallbacks: false),
         otherMetrics: [c("ray_serve_deployment_request_counter_total")], removedMetrics: [:],
         source: "Ray 2.60.0: vLLM engine metrics re-exported as ray_vllm_*")
@@ -147,7 +155,8 @@ extension Catalog {
             SignalDefinition(.running, .gauge(g("sglang:num_running_reqs"), aggregate: "sum"), unit: "short"),
             SignalDefinition(.waiting, .gauge(g("sglang:num_queue_reqs"), aggregate: "sum"), unit: "short"),
             SignalDefinition(.batchSize, .gauge(g("sglang:num_running_reqs"), aggregate: "avg"), unit: "short"),
-            SignalDefinition(.kvCache, .gauge(g("sglang:token_usage", "percentunit"), aggregate: "max"), unit: "percentunit"),
+            SignalDefinition(
+                .kvCache, .gauge(g("sglang:token_usage", "percentunit"), aggregate: "max"), unit: "percentunit"),
             SignalDefinition(
                 .preemptions, .gauge(g("sglang:num_retracted_reqs"), aggregate: "sum"), unit: "short",
                 approximation: "SGLang reports retracted (preempted) requests as a gauge, not a counter"),
@@ -169,7 +178,8 @@ extension Catalog {
             SignalDefinition(
                 .ttft,
                 .quantileSum([
-                    h("tgi_request_queue_duration"), MetricRef(
+                    h("tgi_request_queue_duration"),
+                    MetricRef(
                         "tgi_batch_inference_duration", .histogram, unit: "s", matchers: [#"method="prefill""#]),
                 ]), unit: "s",
                 approximation:
@@ -180,18 +190,21 @@ extension Catalog {
             SignalDefinition(.queue, .histogram(h("tgi_request_queue_duration")), unit: "s"),
             SignalDefinition(
                 .prefill,
-                .histogram(MetricRef("tgi_batch_inference_duration", .histogram, unit: "s", matchers: [#"method="prefill""#])),
+                .histogram(
+                    MetricRef("tgi_batch_inference_duration", .histogram, unit: "s", matchers: [#"method="prefill""#])),
                 unit: "s", approximation: "per prefill batch, not per request"),
             SignalDefinition(
                 .decode,
-                .histogram(MetricRef("tgi_batch_inference_duration", .histogram, unit: "s", matchers: [#"method="decode""#])),
+                .histogram(
+                    MetricRef("tgi_batch_inference_duration", .histogram, unit: "s", matchers: [#"method="decode""#])),
                 unit: "s", approximation: "per decode batch step, not per request"),
             SignalDefinition(
                 .promptTokens, .counter(c("tgi_request_input_length_sum", "suffix:tok/s")), unit: "suffix:tok/s"),
             SignalDefinition(
                 .outputTokens, .counter(c("tgi_request_generated_tokens_sum", "suffix:tok/s")), unit: "suffix:tok/s"),
             SignalDefinition(.requests, .counter(c("tgi_request_count", "reqps")), unit: "reqps"),
-            SignalDefinition(.failedRequests, .counter(c("tgi_request_failure", "reqps", labels: ["err"])), unit: "reqps"),
+            SignalDefinition(
+                .failedRequests, .counter(c("tgi_request_failure", "reqps", labels: ["err"])), unit: "reqps"),
             SignalDefinition(.running, .gauge(g("tgi_batch_current_size"), aggregate: "sum"), unit: "short"),
             SignalDefinition(.waiting, .gauge(g("tgi_queue_size"), aggregate: "sum"), unit: "short"),
             SignalDefinition(.batchSize, .gauge(g("tgi_batch_current_size"), aggregate: "avg"), unit: "short"),
@@ -233,16 +246,20 @@ extension Catalog {
             SignalDefinition(.outputTokens, .histogram(h("nv_llm_output_token_len", "short")), unit: "suffix:tok/s"),
             SignalDefinition(.requests, .counter(c("nv_inference_request_success", "reqps")), unit: "reqps"),
             SignalDefinition(
-                .failedRequests, .counter(c("nv_inference_request_failure", "reqps", labels: ["reason"])), unit: "reqps"),
+                .failedRequests, .counter(c("nv_inference_request_failure", "reqps", labels: ["reason"])), unit: "reqps"
+            ),
             SignalDefinition(
                 .running,
                 .gauge(g("nv_trt_llm_request_metrics", matchers: [#"request_type="scheduled""#]), aggregate: "sum"),
                 unit: "short"),
-            SignalDefinition(.waiting, .gauge(g("nv_inference_pending_request_count"), aggregate: "sum"), unit: "short"),
+            SignalDefinition(
+                .waiting, .gauge(g("nv_inference_pending_request_count"), aggregate: "sum"), unit: "short"),
             SignalDefinition(
                 .kvCache,
                 .gauge(
-                    g("nv_trt_llm_kv_cache_block_metrics", "percentunit", matchers: [#"kv_cache_block_type="fraction""#]),
+                    g(
+                        "nv_trt_llm_kv_cache_block_metrics", "percentunit",
+                        matchers: [#"kv_cache_block_type="fraction""#]),
                     aggregate: "max"), unit: "percentunit"),
             SignalDefinition(.promptLength, .histogram(h("nv_llm_input_token_len", "short")), unit: "short"),
             SignalDefinition(.outputLength, .histogram(h("nv_llm_output_token_len", "short")), unit: "short"),
@@ -252,7 +269,8 @@ extension Catalog {
             c("nv_inference_compute_infer_duration_us"), c("nv_inference_compute_output_duration_us"),
             g("nv_gpu_utilization", "percentunit"), g("nv_gpu_memory_used_bytes", "bytes"),
             g("nv_gpu_memory_total_bytes", "bytes"), g("nv_gpu_power_usage", "watt"), g("nv_gpu_power_limit", "watt"),
-            c("nv_energy_consumption"), g("nv_trt_llm_runtime_memory_metrics"), g("nv_trt_llm_inflight_batcher_metrics"),
+            c("nv_energy_consumption"), g("nv_trt_llm_runtime_memory_metrics"),
+            g("nv_trt_llm_inflight_batcher_metrics"),
             g("nv_trt_llm_general_metrics"), c("nv_trt_llm_disaggregated_serving_metrics"),
         ],
         removedMetrics: [:], source: "Triton server @e1db8a6, tensorrtllm_backend (labels model, version)")
@@ -284,7 +302,8 @@ extension Catalog {
                 .outputTokens, .counter(c("llamacpp:tokens_predicted_total", "suffix:tok/s")), unit: "suffix:tok/s"),
             SignalDefinition(.running, .gauge(g("llamacpp:requests_processing"), aggregate: "sum"), unit: "short"),
             SignalDefinition(.waiting, .gauge(g("llamacpp:requests_deferred"), aggregate: "sum"), unit: "short"),
-            SignalDefinition(.batchSize, .gauge(g("llamacpp:n_busy_slots_per_decode"), aggregate: "avg"), unit: "short"),
+            SignalDefinition(
+                .batchSize, .gauge(g("llamacpp:n_busy_slots_per_decode"), aggregate: "avg"), unit: "short"),
             SignalDefinition(.prefixCacheHits, .counter(c("llamacpp:prompt_tokens_cached_total")), unit: "short"),
         ],
         otherMetrics: [
@@ -298,7 +317,8 @@ extension Catalog {
         source: "llama.cpp server (--metrics; no labels, no histograms: means only)")
 
     static let otelGenAI = BackendCatalog(
-        backend: .otelGenAI, title: "OpenTelemetry GenAI", modelLabel: "gen_ai_request_model", instanceLabel: "instance",
+        backend: .otelGenAI, title: "OpenTelemetry GenAI", modelLabel: "gen_ai_request_model",
+        instanceLabel: "instance",
         aggregateAway: ["instance", "server_address"], presenceMetric: "gen_ai_client_operation_duration_seconds_count",
         signals: [
             SignalDefinition(.ttft, .histogram(h("gen_ai_server_time_to_first_token_seconds")), unit: "s"),
@@ -311,14 +331,16 @@ extension Catalog {
                 unit: "suffix:tok/s"),
             SignalDefinition(
                 .outputTokens,
-                .counter(c("gen_ai_client_token_usage_sum", "suffix:tok/s", matchers: [#"gen_ai_token_type="output""#])),
+                .counter(
+                    c("gen_ai_client_token_usage_sum", "suffix:tok/s", matchers: [#"gen_ai_token_type="output""#])),
                 unit: "suffix:tok/s"),
             SignalDefinition(
                 .requests, .counter(c("gen_ai_client_operation_duration_seconds_count", "reqps")), unit: "reqps"),
             SignalDefinition(
                 .failedRequests,
                 .counter(
-                    c("gen_ai_client_operation_duration_seconds_count", "reqps", matchers: [#"error_type!="""#],
+                    c(
+                        "gen_ai_client_operation_duration_seconds_count", "reqps", matchers: [#"error_type!="""#],
                         labels: ["error_type"])), unit: "reqps"),
         ],
         otherMetrics: [
@@ -345,7 +367,8 @@ extension Catalog {
             SignalDefinition(
                 .failedRequests,
                 .counter(
-                    c("litellm_proxy_failed_requests_metric_total", "reqps",
+                    c(
+                        "litellm_proxy_failed_requests_metric_total", "reqps",
                         labels: ["exception_status", "exception_class"])), unit: "reqps"),
             SignalDefinition(.running, .gauge(g("litellm_in_flight_requests"), aggregate: "sum"), unit: "short"),
             SignalDefinition(.spend, .counter(c("litellm_spend_metric_total", "currencyUSD")), unit: "currencyUSD"),
@@ -364,8 +387,10 @@ extension Catalog {
         aggregateAway: ["UUID", "pci_bus_id", "device", "modelName"], presenceMetric: "DCGM_FI_DEV_GPU_UTIL",
         signals: [
             SignalDefinition(.gpuUtil, .gauge(g("DCGM_FI_DEV_GPU_UTIL", "percent"), aggregate: "avg"), unit: "percent"),
-            SignalDefinition(.gpuMemoryUsed, .gauge(g("DCGM_FI_DEV_FB_USED", "mbytes"), aggregate: "sum"), unit: "mbytes"),
-            SignalDefinition(.gpuMemoryFree, .gauge(g("DCGM_FI_DEV_FB_FREE", "mbytes"), aggregate: "sum"), unit: "mbytes"),
+            SignalDefinition(
+                .gpuMemoryUsed, .gauge(g("DCGM_FI_DEV_FB_USED", "mbytes"), aggregate: "sum"), unit: "mbytes"),
+            SignalDefinition(
+                .gpuMemoryFree, .gauge(g("DCGM_FI_DEV_FB_FREE", "mbytes"), aggregate: "sum"), unit: "mbytes"),
             SignalDefinition(.gpuPower, .gauge(g("DCGM_FI_DEV_POWER_USAGE", "watt"), aggregate: "sum"), unit: "watt"),
             SignalDefinition(
                 .gpuTemperature, .gauge(g("DCGM_FI_DEV_GPU_TEMP", "celsius"), aggregate: "max"), unit: "celsius"),

@@ -95,7 +95,8 @@ private struct Expansion {
                     diagnostics.append(
                         .error(
                             "signal.no-model-label", "\(catalog.title) metrics carry no model label",
-                            at: request.location, notes: ["group by the scrape's labels instead, e.g. by: [job] or [pod]"]))
+                            at: request.location,
+                            notes: ["group by the scrape's labels instead, e.g. by: [job] or [pod]"]))
                     return nil
                 }
                 out.append(model)
@@ -190,7 +191,8 @@ private struct Expansion {
             let by = labels(catalog)
         else { return [] }
         let q = SignalQuery(d, selector: selector(catalog))
-        var panel = base(.timeseries, title: signal.title + (by.isEmpty ? "" : " by " + request.by.joined(separator: ", ")))
+        var panel = base(
+            .timeseries, title: signal.title + (by.isEmpty ? "" : " by " + request.by.joined(separator: ", ")))
         let percentiles = request.percentiles.isEmpty ? [50, 90, 99] : request.percentiles
         for p in percentiles {
             guard p > 0, p < 100 else {
@@ -240,7 +242,8 @@ private struct Expansion {
         guard let signal = requireSignal([.throughput, .errors], "throughput"), let d = definition(signal, catalog),
             let by = labels(catalog), let expr = SignalQuery(d, selector: selector(catalog)).rate(by: by)
         else { return [] }
-        var panel = base(.timeseries, title: signal.title + (by.isEmpty ? "" : " by " + request.by.joined(separator: ", ")))
+        var panel = base(
+            .timeseries, title: signal.title + (by.isEmpty ? "" : " by " + request.by.joined(separator: ", ")))
         panel.queries = [QuerySpec(expr, legend: by.isEmpty ? signal.title : Self.legend(by))]
         panel.description = describe(d, catalog, signal.title)
         panel.field.unit = d.unit
@@ -268,7 +271,8 @@ private struct Expansion {
         switch request.mode ?? "ratio" {
         case "ratio":
             guard let expr = errorRatio(catalog, by: by) else { return [] }
-            var panel = base(.timeseries, title: "Error ratio" + (by.isEmpty ? "" : " by " + request.by.joined(separator: ", ")))
+            var panel = base(
+                .timeseries, title: "Error ratio" + (by.isEmpty ? "" : " by " + request.by.joined(separator: ", ")))
             panel.queries = [QuerySpec(expr, legend: by.isEmpty ? "errors" : Self.legend(by))]
             panel.description =
                 request.description
@@ -280,7 +284,9 @@ private struct Expansion {
             panel.field.unit = "percentunit"
             panel.field.min = 0
             panel.field.decimals = 2
-            panel.field.thresholds = [ThresholdStep("green"), ThresholdStep("orange", 0.01), ThresholdStep("red", 0.05)]
+            panel.field.thresholds = [
+                ThresholdStep("green"), ThresholdStep("orange", 0.01), ThresholdStep("red", 0.05),
+            ]
             panel.options.thresholdsStyle = "dashed"
             return [panel]
         case "by-reason":
@@ -324,11 +330,13 @@ private struct Expansion {
     mutating func saturation(_ catalog: BackendCatalog) -> [PanelSpec] {
         guard let signal = requireSignal([.saturation], "saturation"), let by = labels(catalog) else { return [] }
         let sel = selector(catalog)
-        var panel = base(.timeseries, title: signal.title + (by.isEmpty ? "" : " by " + request.by.joined(separator: ", ")))
+        var panel = base(
+            .timeseries, title: signal.title + (by.isEmpty ? "" : " by " + request.by.joined(separator: ", ")))
         let legend = by.isEmpty ? signal.title : Self.legend(by)
         switch signal {
         case .prefixCacheHits, .prefixCacheQueries:
-            guard let hits = definition(.prefixCacheHits, catalog), let lookups = definition(.prefixCacheQueries, catalog),
+            guard let hits = definition(.prefixCacheHits, catalog),
+                let lookups = definition(.prefixCacheQueries, catalog),
                 let h = SignalQuery(hits, selector: sel).rate(by: by),
                 let l = SignalQuery(lookups, selector: sel).rate(by: by)
             else { return [] }
@@ -386,7 +394,8 @@ private struct Expansion {
         case "per-token":
             guard context.has(request.priceVariable) else {
                 return fail(
-                    "signal.cost-price", "cost panels need a variable '\(request.priceVariable)' with the GPU hourly price",
+                    "signal.cost-price",
+                    "cost panels need a variable '\(request.priceVariable)' with the GPU hourly price",
                     notes: ["add e.g. - constant: {name: \(request.priceVariable), value: \"2.50\"}"])
             }
             guard let out = definition(.outputTokens, catalog), let tokens = SignalQuery(out, selector: sel).rate()
@@ -499,7 +508,8 @@ private struct Expansion {
         side.queries = [
             QuerySpec(candidate, legend: request.candidate), QuerySpec(baseline, legend: request.baseline),
         ]
-        side.description = "\(what) of the \(request.candidate) and \(request.baseline) \(request.label)s, each aggregated on its own."
+        side.description =
+            "\(what) of the \(request.candidate) and \(request.baseline) \(request.label)s, each aggregated on its own."
         side.field.unit = d.unit
         side.field.min = 0
         side.options.lineWidth = 2
@@ -512,7 +522,9 @@ private struct Expansion {
         var ratio = self.base(.timeseries, title: "")
         ratio.title = "\(what) ratio \(request.candidate)/\(request.baseline)"
         ratio.key = request.key.map { $0 + "/ratio" }
-        ratio.queries = [QuerySpec("(\(candidate)) / ((\(baseline)) > 0)", legend: "\(request.candidate)/\(request.baseline)")]
+        ratio.queries = [
+            QuerySpec("(\(candidate)) / ((\(baseline)) > 0)", legend: "\(request.candidate)/\(request.baseline)")
+        ]
         ratio.description =
             isLatency
             ? "Above 1 the \(request.candidate) is slower. Orange from 10 % worse, red from 25 %."
@@ -532,10 +544,13 @@ private struct Expansion {
             delta.title = "Error ratio delta \(request.candidate) − \(request.baseline)"
             delta.key = request.key.map { $0 + "/errors" }
             delta.queries = [QuerySpec("(\(candidateErrors)) - (\(baselineErrors))", legend: "delta")]
-            delta.description = "Above 0 the \(request.candidate) fails more often. Orange from +0.5 points, red from +1."
+            delta.description =
+                "Above 0 the \(request.candidate) fails more often. Orange from +0.5 points, red from +1."
             delta.field.unit = "percentunit"
             delta.field.decimals = 2
-            delta.field.thresholds = [ThresholdStep("green"), ThresholdStep("orange", 0.005), ThresholdStep("red", 0.01)]
+            delta.field.thresholds = [
+                ThresholdStep("green"), ThresholdStep("orange", 0.005), ThresholdStep("red", 0.01),
+            ]
             delta.options.thresholdsStyle = "dashed"
             panels.append(delta)
         }
@@ -557,4 +572,3 @@ private struct Expansion {
         return panels
     }
 }
-

@@ -76,7 +76,9 @@ public enum YAMLSpecLoader {
         dashboard.liveNow = spec.bool("liveNow") ?? false
         dashboard.refreshIntervals = spec.strings("refreshIntervals")
         for item in spec.list("variables") ?? [] {
-            if let variable = readVariable(item, ctx, backend: dashboard.backend) { dashboard.variables.append(variable) }
+            if let variable = readVariable(item, ctx, backend: dashboard.backend) {
+                dashboard.variables.append(variable)
+            }
         }
         let signals = SignalContext(backend: dashboard.backend, variables: dashboard.variables)
         for item in spec.list("annotations") ?? [] {
@@ -134,7 +136,8 @@ public enum YAMLSpecLoader {
             }
             guard var variable = SignalExpander.standardVariable(name, backend: backend) else {
                 let why = backend == nil ? "set the dashboard's 'backend'" : "\(backend!.rawValue) has no such label"
-                ctx.error("spec.invalid-value", "the standard variable '\(name)' needs a backend", at: node, notes: [why])
+                ctx.error(
+                    "spec.invalid-value", "the standard variable '\(name)' needs a backend", at: node, notes: [why])
                 return nil
             }
             variable.location = ctx.location(node)
@@ -262,7 +265,9 @@ public enum YAMLSpecLoader {
 
     static let panelKinds: [String] = {
         var kinds = PanelType.allCases.map(\.rawValue)
-        for kind in SignalPanelRequest.Kind.allCases where !kinds.contains(kind.rawValue) { kinds.append(kind.rawValue) }
+        for kind in SignalPanelRequest.Kind.allCases where !kinds.contains(kind.rawValue) {
+            kinds.append(kind.rawValue)
+        }
         return kinds
     }()
 

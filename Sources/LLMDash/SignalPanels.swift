@@ -1,0 +1,151 @@
+/// Anything that asks for panels by signal; the dashboard expands it with its backend's catalogue.
+public protocol SignalPanelConvertible: Sendable {
+    var request: SignalPanelRequest { get set }
+}
+
+extension SignalPanelConvertible {
+    func with(_ change: (inout SignalPanelRequest) -> Void) -> Self {
+        var copy = self
+        change(&copy.request)
+        return copy
+    }
+
+    public func title(_ title: String) -> Self { with { $0.title = title } }
+    public func key(_ key: String) -> Self { with { $0.key = key } }
+    public func description(_ text: String) -> Self { with { $0.description = text } }
+    public func size(width: Int? = nil, height: Int? = nil) -> Self {
+        with {
+            if let width { $0.width = width }
+            if let height { $0.height = height }
+        }
+    }
+    public func newLine(_ newLine: Bool = true) -> Self { with { $0.newLine = newLine } }
+    /// Group by labels; `"model"` stands for the backend's model label.
+    public func by(_ labels: String...) -> Self { with { $0.by = labels } }
+    /// Read this panel from another backend's catalogue.
+    public func backend(_ backend: Backend) -> Self { with { $0.backend = backend } }
+}
+
+func request(
+    _ kind: SignalPanelRequest.Kind, _ signal: SignalID?, file: String, line: Int, column: Int
+) -> SignalPanelRequest {
+    var r = SignalPanelRequest(kind, signal: signal)
+    r.location = SourceLocation(file: file, line: line, column: column)
+    return r
+}
+
+/// Latency percentiles (and optionally the mean) of a latency or size signal.
+public struct Latency: SignalPanelConvertible {
+    public var request: SignalPanelRequest
+
+    public init(
+        _ signal: SignalID, percentiles: [Double] = [50, 90, 99], mean: Bool = false, file: String = #filePath,
+        line: Int = #line, column: Int = #column
+    ) {
+        request = LLMDash.request(.latency, signal, file: file, line: line, column: column)
+        request.percentiles = percentiles
+        request.mean = mean
+    }
+
+    /// A service-level threshold in seconds, drawn as a dashed red line.
+    public func slo(_ seconds: Double) -> Self { with { $0.slo = seconds } }
+}
+
+/// A heatmap of a histogram signal's buckets.
+public struct SignalHeatmap: SignalPanelConvertible {
+    public var request: SignalPanelRequest
+
+    public init(_ signal: SignalID, file: String = #filePath, line: Int = #line, column: Int = #column) {
+        request = LLMDash.request(.heatmap, signal, file: file, line: line, column: column)
+    }
+}
+
+extension Heatmap {
+    /// A heatmap of a histogram signal's buckets (same as `SignalHeatmap`).
+    public static func signal(
+        _ signal: SignalID, file: String = #filePath, line: Int = #line, column: Int = #column
+    ) -> SignalHeatmap {
+        SignalHeatmap(signal, file: file, line: line, column: column)
+    }
+}
+
+/// Rates of a throughput signal (tokens/s, requests/s).
+public struct Throughput: SignalPanelConvertible {
+    public var request: SignalPanelRequest
+
+    public init(_ signal: SignalID, file: String = #filePath, line: Int = #line, column: Int = #column) {
+        request = LLMDash.request(.throughput, signal, file: file, line: line, column: column)
+    }
+}
+
+/// Errors: the failed share of requests, failures by reason, or HTTP responses by status.
+public struct Errors: SignalPanelConvertible {
+    public enum Mode: String, Sendable { case ratio, byReason = "by-reason", http }
+    public var request: SignalPanelRequest
+
+    public init(_ mode: Mode = .ratio, file: String = #filePath, line: Int = #line, column: Int = #column) {
+        request = LLMDash.request(.errors, nil, file: file, line: line, column: column)
+        if mode != .ratio { request.mode = mode.rawValue }
+    }
+}
+
+/// Running and waiting requests, batch size, KV-cache use, preemptions, prefix-cache hit rate.
+public struct Saturation: SignalPanelConvertible {
+    public var request: SignalPanelRequest
+
+    public init(_ signal: SignalID, file: String = #filePath, line: Int = #line, column: Int = #column) {
+        request = LLMDash.request(.saturation, signal, file: file, line: line, column: column)
+    }
+}
+
+/// GPU utilisation, memory, power, temperature (from DCGM unless another backend is named).
+public struct GPU: SignalPanelConvertible {
+    public var request: SignalPanelRequest
+
+    public init(_ signal: SignalID, file: String = #filePath, line: Int = #line, column: Int = #column) {
+        request = LLMDash.request(.gpu, signal, file: file, line: line, column: column)
+    }
+}
+
+/// Cost per 1M output tokens from a GPU hourly price, energy per token, or spend the backend reports.
+public struct Cost: SignalPanelConvertible {
+    public enum Mode: String, Sendable { case perToken = "per-token", energy, spend }
+    public var request: SignalPanelRequest
+
+    public init(
+        _ mode: Mode = .perToken, price: String = "gpu_hourly_usd", file: String = #filePath, line: Int = #line,
+        column: Int = #column
+    ) {
+        request = LLMDash.request(.cost, nil, file: file, line: line, column: column)
+        if mode != .perToken { request.mode = mode.rawValue }
+        request.priceVariable = price
+    }
+}
+
+/// A top-N table of a signal by model (or other labels).
+public struct Top: SignalPanelConvertible {
+    public var request: SignalPanelRequest
+
+    public init(
+        _ signal: SignalID, limit: Int = 10, file: String = #filePath, line: Int = #line, column: Int = #column
+    ) {
+        request = LLMDash.request(.top, signal, file: file, line: line, column: column)
+        request.limit = limit
+    }
+}
+
+/// Canary against stable on a label: side-by-side, ratio, error-rate delta and traffic share.
+public struct Compare: SignalPanelConvertible {
+    public var request: SignalPanelRequest
+
+    public init(
+        _ signal: SignalID, percentile: Double = 99, label: String = "version", baseline: String = "stable",
+        candidate: String = "canary", file: String = #filePath, line: Int = #line, column: Int = #column
+    ) {
+        request = LLMDash.request(.compare, signal, file: file, line: line, column: column)
+        request.percentile = percentile
+        request.label = label
+        request.baseline = baseline
+        request.candidate = candidate
+    }
+}
