@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "PromQLTests", dependencies: ["PromQL"], swiftSettings: strict),
         .testTarget(
             name: "LLMDashCoreTests",
-            dependencies: ["LLMDashCore", "TestSupport", .product(name: "Yams", package: "Yams")],
+            dependencies: ["LLMDashCore", "PromQL", "TestSupport", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict),
         .testTarget(
             name: "LLMDashTests", dependencies: ["LLMDash", "LLMDashCore", "TestSupport"], exclude: ["Fixtures"],
