@@ -149,3 +149,51 @@ public struct Compare: SignalPanelConvertible {
         request.candidate = candidate
     }
 }
+
+/// A signal's (or a named metric's) current distribution against a baseline window or a golden series.
+public struct Drift: SignalPanelConvertible {
+    public var request: SignalPanelRequest
+
+    public init(
+        _ signal: SignalID, percentiles: [Double] = [50, 90], baseline: String = "7d", golden: String? = nil,
+        file: String = #filePath, line: Int = #line, column: Int = #column
+    ) {
+        request = LLMDash.request(.drift, signal, file: file, line: line, column: column)
+        request.percentiles = percentiles
+        request.baselineWindow = baseline
+        request.golden = golden
+    }
+
+    /// A metric by name, e.g. an evaluator's quality, hallucination or embedding-drift score.
+    public init(
+        metric: String, baseline: String = "7d", golden: String? = nil, file: String = #filePath, line: Int = #line,
+        column: Int = #column
+    ) {
+        request = LLMDash.request(.drift, nil, file: file, line: line, column: column)
+        request.metric = metric
+        request.baselineWindow = baseline
+        request.golden = golden
+    }
+}
+
+/// A statistical process control chart: the centre line and ±3σ limits over a window, out-of-control points marked.
+public struct SPC: SignalPanelConvertible {
+    public var request: SignalPanelRequest
+
+    public init(
+        _ signal: SignalID, percentile: Double = 99, window: String = "7d", file: String = #filePath,
+        line: Int = #line, column: Int = #column
+    ) {
+        request = LLMDash.request(.spc, signal, file: file, line: line, column: column)
+        request.percentile = percentile
+        request.window = window
+    }
+
+    public init(
+        metric: String, window: String = "7d", file: String = #filePath, line: Int = #line, column: Int = #column
+    ) {
+        request = LLMDash.request(.spc, nil, file: file, line: line, column: column)
+        request.metric = metric
+        request.window = window
+    }
+}

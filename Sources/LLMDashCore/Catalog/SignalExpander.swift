@@ -149,6 +149,10 @@ private struct Expansion {
     }
 
     mutating func run() -> [PanelSpec] {
+        if request.kind == .drift || request.kind == .spc, request.metric != nil {
+            // A metric given by name needs no catalogue.
+            return request.kind == .drift ? drift(nil) : spc(nil)
+        }
         guard let backend else {
             return fail(
                 "signal.no-backend", "\(request.kind.rawValue) panels need the dashboard's 'backend'",
@@ -165,6 +169,8 @@ private struct Expansion {
         case .cost: return cost(catalog)
         case .top: return top(catalog)
         case .compare: return compare(catalog)
+        case .drift: return drift(catalog)
+        case .spc: return spc(catalog)
         }
     }
 
@@ -570,5 +576,120 @@ private struct Expansion {
             panels.append(traffic)
         }
         return panels
+    }
+
+    // MARK: Drift and quality
+
+    /// The series a drift or SPC panel follows: a named metric (averaged), or a signal's natural level,
+    /// optionally shifted into the past.
+    mutating func followed(_ catalog: BackendCatalog?, quantile: Double?, offset: String? = nil) -> (
+        expr: String, unit: String, name: String
+    )? {
+        let off = offset.map { " offset \($0)" } ?? ""
+        if let metric = request.metric {
+            return ("avg(\(metric)\(off))", "short", metric)
+        }
+        guard let catalog, let signal = request.signal, let d = definition(signal, catalog) else {
+            if request.signal == nil {
+                diagnostics.append(
+                    .error(
+                        "spec.missing-key", "\(request.kind.rawValue) panels need a 'signal' or a 'metric'",
+                        at: request.location))
+            }
+            return nil
+        }
+        let q = SignalQuery(d, selector: selector(catalog), offset: offset)
+        if let quantile, let expr = q.quantile(quantile) {
+            return (expr, d.unit, "\(signal.title) \(Self.percentileName(quantile * 100))")
+        }
+        guard let expr = q.level() else { return nil }
+        return (expr, d.unit, signal.title)
+    }
+
+    mutating func drift(_ catalog: BackendCatalog?) -> [PanelSpec] {
+        var hasQuantiles = false
+        if request.metric == nil, let catalog, let signal = request.signal, let d = catalog.signal(signal) {
+            switch d.source {
+            case .histogram, .quantileSum: hasQuantiles = true
+            default: break
+            }
+        }
+        let quantiles: [Double?] = hasQuantiles ? request.percentiles.map { $0 / 100 } : [nil]
+        var current = base(.timeseries, title: "")
+        var ratioQueries: [QuerySpec] = []
+        var name = request.metric ?? request.signal?.title ?? "value"
+        var unit = "short"
+        for quantile in quantiles {
+            guard let (expr, u, label) = followed(catalog, quantile: quantile) else { return [] }
+            unit = u
+            if request.metric == nil, let signal = request.signal { name = signal.title }
+            let baseline: String
+            let baselineLegend: String
+            if let golden = request.golden {
+                baseline = "avg(\(golden))"
+                baselineLegend = "\(label) golden"
+            } else {
+                guard let (past, _, _) = followed(catalog, quantile: quantile, offset: request.baselineWindow) else {
+                    return []
+                }
+                baseline = past
+                baselineLegend = "\(label) \(request.baselineWindow) ago"
+            }
+            current.queries.append(QuerySpec(expr, legend: label))
+            current.queries.append(QuerySpec(baseline, legend: baselineLegend))
+            ratioQueries.append(QuerySpec("(\(expr)) / ((\(baseline)) > 0)", legend: label))
+        }
+        let against = request.golden.map { "the golden series \($0)" } ?? "\(request.baselineWindow) earlier"
+        let versus = request.golden == nil ? request.baselineWindow + " ago" : "golden"
+        current.title = request.title ?? "\(name): now vs \(versus)"
+        current.description = request.description ?? "\(name) now, against \(against). Dashed: the baseline."
+        current.field.unit = unit
+        current.overrides = [OverrideSpec(.byRegexp(".*(ago|golden)$"), [.lineStyle(.dashed)])]
+        var ratio = base(.timeseries, title: "")
+        ratio.key = request.key.map { $0 + "/ratio" }
+        ratio.title = "\(name) drift ratio"
+        ratio.queries = ratioQueries
+        ratio.description = "Now over the baseline (\(against)): 1 means no drift. Orange beyond ±20 %, red beyond ±50 %."
+        ratio.field.unit = "none"
+        ratio.field.decimals = 2
+        ratio.field.thresholds = [
+            ThresholdStep("red"), ThresholdStep("orange", 0.5), ThresholdStep("green", 0.8), ThresholdStep("orange", 1.2),
+            ThresholdStep("red", 1.5),
+        ]
+        ratio.options.thresholdsStyle = "line+area"
+        return [current, ratio]
+    }
+
+    mutating func spc(_ catalog: BackendCatalog?) -> [PanelSpec] {
+        let p = request.metric == nil ? request.percentile / 100 : nil
+        guard let (expr, unit, name) = followed(catalog, quantile: p) else { return [] }
+        let w = request.window
+        let mean = "avg_over_time((\(expr))[\(w):5m])"
+        let sigma = "stddev_over_time((\(expr))[\(w):5m])"
+        var panel = base(.timeseries, title: "\(name) control chart")
+        panel.queries = [
+            QuerySpec(expr, legend: name),
+            QuerySpec(mean, legend: "mean (\(w))"),
+            QuerySpec("\(mean) + 3 * \(sigma)", legend: "UCL +3σ"),
+            QuerySpec("clamp_min(\(mean) - 3 * \(sigma), 0)", legend: "LCL −3σ"),
+            QuerySpec(
+                "(\(expr)) > (\(mean) + 3 * \(sigma)) or (\(expr)) < (\(mean) - 3 * \(sigma))",
+                legend: "out of control"),
+        ]
+        panel.description =
+            request.description
+            ?? "Statistical process control: the centre line is the mean over \(w); the control limits are ±3σ over the same window. Red points are out of control."
+        panel.field.unit = unit
+        panel.overrides = [
+            OverrideSpec(.byRegexp("^(UCL|LCL).*"), [.lineStyle(.dashed), .color("orange")]),
+            OverrideSpec(.byRegexp("^mean.*"), [.lineStyle(.dashed), .color("blue")]),
+            OverrideSpec(
+                .byName("out of control"),
+                [
+                    .color("red"), OverrideProperty(id: "custom.drawStyle", value: "points"),
+                    OverrideProperty(id: "custom.pointSize", value: 8),
+                ]),
+        ]
+        return [panel]
     }
 }

@@ -1,7 +1,7 @@
 /// A panel asked for by signal rather than by query; the expander turns it into complete panels.
 public struct SignalPanelRequest: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, CaseIterable {
-        case latency, throughput, errors, saturation, gpu, cost, top, compare, heatmap
+        case latency, throughput, errors, saturation, gpu, cost, top, compare, heatmap, drift, spc
     }
 
     public var kind: Kind
@@ -32,6 +32,14 @@ public struct SignalPanelRequest: Sendable, Hashable {
     public var percentile: Double = 99
     /// Cost: the name of the dashboard variable holding the GPU hourly price.
     public var priceVariable: String = "gpu_hourly_usd"
+    /// Drift and SPC: a metric given by name instead of a signal (e.g. an evaluator's quality score).
+    public var metric: String?
+    /// Drift: how far back the baseline lies (`offset`), e.g. `7d`.
+    public var baselineWindow: String = "7d"
+    /// Drift: a series holding golden-dataset values to compare against instead of the past.
+    public var golden: String?
+    /// SPC: the window over which the centre line and the control limits are computed.
+    public var window: String = "7d"
     /// A backend other than the dashboard's (GPU panels use `dcgm` by default).
     public var backend: Backend?
     public var location: SourceLocation?

@@ -5,12 +5,20 @@ public struct SignalQuery: Sendable {
     /// Matchers from the dashboard (e.g. `model_name=~"$model"`), applied to every series.
     public var selector: [String]
     public var window: String
+    /// Shift every series into the past (a baseline), e.g. `7d`.
+    public var offset: String?
 
-    public init(_ definition: SignalDefinition, selector: [String] = [], window: String = "$__rate_interval") {
+    public init(
+        _ definition: SignalDefinition, selector: [String] = [], window: String = "$__rate_interval",
+        offset: String? = nil
+    ) {
         self.definition = definition
         self.selector = selector
         self.window = window
+        self.offset = offset
     }
+
+    var off: String { offset.map { " offset \($0)" } ?? "" }
 
     func series(_ name: String, _ metric: MetricRef, extra: [String] = []) -> String {
         let matchers = metric.matchers + selector + extra
@@ -49,7 +57,7 @@ public struct SignalQuery: Sendable {
     }
 
     func histogramQuantile(_ m: MetricRef, _ q: Double, by: [String], extra: [String]) -> String {
-        let rates = alternatives(m, suffix: "_bucket", extra: extra) { "rate(\($0)[\(window)])" }
+        let rates = alternatives(m, suffix: "_bucket", extra: extra) { "rate(\($0)[\(window)]\(off))" }
         let expr = "histogram_quantile(\(Self.number(q)), sum\(Self.by(["le"] + by))(\(rates)))"
         return scaled(expr, m)
     }
@@ -61,12 +69,12 @@ public struct SignalQuery: Sendable {
         switch definition.source {
         case .histogram(let m):
             metric = m
-            total = alternatives(m, suffix: "_sum", extra: extra) { "rate(\($0)[\(window)])" }
-            count = alternatives(m, suffix: "_count", extra: extra) { "rate(\($0)[\(window)])" }
+            total = alternatives(m, suffix: "_sum", extra: extra) { "rate(\($0)[\(window)]\(off))" }
+            count = alternatives(m, suffix: "_count", extra: extra) { "rate(\($0)[\(window)]\(off))" }
         case .mean(let t, let c):
             metric = t
-            total = alternatives(t, extra: extra) { "rate(\($0)[\(window)])" }
-            count = alternatives(c, extra: extra) { "rate(\($0)[\(window)])" }
+            total = alternatives(t, extra: extra) { "rate(\($0)[\(window)]\(off))" }
+            count = alternatives(c, extra: extra) { "rate(\($0)[\(window)]\(off))" }
         default:
             return nil
         }
@@ -79,13 +87,13 @@ public struct SignalQuery: Sendable {
         let g = Self.by(by)
         switch definition.source {
         case .counter(let m):
-            return scaled("sum\(g)(\(alternatives(m, extra: extra) { "rate(\($0)[\(window)])" }))", m)
+            return scaled("sum\(g)(\(alternatives(m, extra: extra) { "rate(\($0)[\(window)]\(off))" }))", m)
         case .histogram(let m):
             return scaled(
-                "sum\(g)(\(alternatives(m, suffix: "_sum", extra: extra) { "rate(\($0)[\(window)])" }))", m)
+                "sum\(g)(\(alternatives(m, suffix: "_sum", extra: extra) { "rate(\($0)[\(window)]\(off))" }))", m)
         case .gauge(let m, _):
             // A gauge that counts events (e.g. SGLang's retracted requests) is shown as it is.
-            return scaled("sum\(g)(\(alternatives(m, extra: extra) { $0 }))", m)
+            return scaled("sum\(g)(\(alternatives(m, extra: extra) { $0 + off }))", m)
         default:
             return nil
         }
@@ -94,7 +102,7 @@ public struct SignalQuery: Sendable {
     /// Increase over a window, for totals such as availability over 30 days.
     public func increase(over range: String, by: [String] = [], extra: [String] = []) -> String? {
         guard case .counter(let m) = definition.source else { return nil }
-        return "sum\(Self.by(by))(\(alternatives(m, extra: extra) { "increase(\($0)[\(range)])" }))"
+        return "sum\(Self.by(by))(\(alternatives(m, extra: extra) { "increase(\($0)[\(range)]\(off))" }))"
     }
 
     /// The current value of a gauge signal, combined by its aggregate.
@@ -102,9 +110,9 @@ public struct SignalQuery: Sendable {
         let g = Self.by(by)
         switch definition.source {
         case .gauge(let m, let aggregate):
-            return scaled("\(aggregate)\(g)(\(alternatives(m, extra: extra) { $0 }))", m)
+            return scaled("\(aggregate)\(g)(\(alternatives(m, extra: extra) { $0 + off }))", m)
         case .gaugeRatio(let a, let b):
-            return "sum\(g)(\(series(a.name, a, extra: extra))) / (sum\(g)(\(series(b.name, b, extra: extra))) > 0)"
+            return "sum\(g)(\(series(a.name, a, extra: extra))\(off)) / (sum\(g)(\(series(b.name, b, extra: extra))\(off)) > 0)"
         default:
             return nil
         }
@@ -113,7 +121,7 @@ public struct SignalQuery: Sendable {
     /// Bucket increases for a heatmap panel.
     public func heatmap(extra: [String] = []) -> String? {
         guard case .histogram(let m) = definition.source else { return nil }
-        return "sum by (le) (\(alternatives(m, suffix: "_bucket", extra: extra) { "increase(\($0)[\(window)])" }))"
+        return "sum by (le) (\(alternatives(m, suffix: "_bucket", extra: extra) { "increase(\($0)[\(window)]\(off))" }))"
     }
 
     /// The natural "current level" of any signal: a rate for counters, a value for gauges, a mean otherwise.

@@ -301,6 +301,8 @@ public enum YAMLSpecLoader {
             .cost: common + ["mode", "price"],
             .top: common + ["limit"],
             .compare: common + ["label", "baseline", "candidate", "percentile"],
+            .drift: common + ["metric", "percentiles", "baseline", "golden"],
+            .spc: common + ["metric", "percentile", "window"],
         ]
     }()
 
@@ -329,7 +331,14 @@ public enum YAMLSpecLoader {
         request.priceVariable = map.string("price") ?? request.priceVariable
         request.limit = map.int("limit") ?? request.limit
         request.label = map.string("label") ?? request.label
-        request.baseline = map.string("baseline") ?? request.baseline
+        if kind == .drift {
+            request.baselineWindow = map.string("baseline") ?? request.baselineWindow
+            request.golden = map.string("golden")
+        } else {
+            request.baseline = map.string("baseline") ?? request.baseline
+        }
+        request.metric = map.string("metric")
+        request.window = map.string("window") ?? request.window
         request.candidate = map.string("candidate") ?? request.candidate
         request.percentile = map.double("percentile") ?? request.percentile
         return request
