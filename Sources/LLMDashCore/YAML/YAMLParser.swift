@@ -14,6 +14,11 @@ public enum YAMLParser {
         bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress, !buffer.isEmpty else { return .success([]) }
             var parser = ByteParser(base: base, count: buffer.count)
+            defer {
+                parser.items.release()
+                parser.pairs.release()
+                parser.strings.release()
+            }
             do throws(ByteParser.Stop) {
                 return .success(try parser.parseStream())
             } catch {
@@ -73,6 +78,16 @@ extension UInt8 {
         (self >= .zero && self <= .nine) || (self >= 0x41 && self <= 0x5A) || (self >= 0x61 && self <= 0x7A)
             || self == .dash || self == 0x5F
     }
+    /// A character that starts a plain scalar whatever follows it: not blank, not a line break,
+    /// not an indicator (`-?:,[]{}#&*!|>'"%@` and backtick).
+    @inline(__always) fileprivate var startsPlainScalar: Bool {
+        if self >= 0x80 { return true }
+        // One bit per character up to the space and per indicator, for 0x00-0x3F and 0x40-0x7F.
+        let low: UInt64 = 0xC400_34EF_FFFF_FFFF
+        let high: UInt64 = 0xB800_0001_2800_0001
+        return self < 0x40 ? low >> self & 1 == 0 : high >> (self - 0x40) & 1 == 0
+    }
+
     fileprivate var hexValue: UInt32? {
         switch self {
         case 0x30...0x39: UInt32(self - 0x30)
@@ -98,6 +113,111 @@ private struct Properties {
     var hasTag: Bool { tagEnd > tagStart }
 }
 
+/// A stack of collection entries in memory of its own: a finished collection moves its entries into
+/// an array of exactly their number, instead of growing an array one entry at a time.
+private struct EntryStack<Element> {
+    private var base: UnsafeMutablePointer<Element>?
+    private(set) var count = 0
+    private var capacity = 0
+
+    mutating func push(_ element: consuming Element) {
+        if count == capacity {
+            let newCapacity = max(64, capacity * 2)
+            let storage = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
+            if let base {
+                storage.moveInitialize(from: base, count: count)
+                base.deallocate()
+            }
+            base = storage
+            capacity = newCapacity
+        }
+        guard let base else { return }
+        (base + count).initialize(to: element)
+        count += 1
+    }
+
+    /// Moves the entries from `start` on into a new array.
+    mutating func pop(from start: Int) -> [Element] {
+        let length = count - start
+        guard length > 0, let base else { return [] }
+        count = start
+        // reserveCapacity and append are specialized for the element type, unlike
+        // Array(unsafeUninitializedCapacity:), which looks up the storage type on every call.
+        var array: [Element] = []
+        array.reserveCapacity(length)
+        for i in start..<(start + length) { array.append((base + i).move()) }
+        return array
+    }
+
+    mutating func release() {
+        if let base {
+            base.deinitialize(count: count)
+            base.deallocate()
+        }
+        base = nil
+        count = 0
+        capacity = 0
+    }
+}
+
+/// Strings of up to 15 bytes made so far, by content: configuration files repeat their keys and
+/// many of their values, and a lookup costs less than making a string.
+private struct StringCache {
+    private static let slots = 256
+    /// Per slot, the bytes as two little-endian words, the length in the top byte of the second;
+    /// zero for a slot not used yet.
+    private var words: UnsafeMutablePointer<UInt64>?
+    private var strings: UnsafeMutablePointer<String>?
+
+    /// The string of `length` (1...15) bytes at `start`, where at least 16 bytes can be read.
+    @inline(__always)
+    mutating func string(at start: UnsafePointer<UInt8>, length: Int) -> String {
+        let raw = UnsafeRawPointer(start)
+        var w0 = raw.loadUnaligned(as: UInt64.self)
+        var w1 = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        if length < 8 {
+            w0 &= (1 << UInt64(length * 8)) - 1
+            w1 = 0
+        } else {
+            w1 &= (1 << UInt64((length - 8) * 8)) - 1
+        }
+        w1 |= UInt64(length) << 56
+        let slot = Int(truncatingIfNeeded: ((w0 &+ w1 &* 0x9E37_79B9_7F4A_7C15) &* 0xC2B2_AE3D_27D4_EB4F) >> 56)
+        if words == nil { allocate() }
+        guard let words, let strings else {
+            return String(decoding: UnsafeBufferPointer(start: start, count: length), as: UTF8.self)
+        }
+        let key = words + 2 &* slot
+        if key[0] == w0 && key[1] == w1 { return strings[slot] }
+        let made = String(decoding: UnsafeBufferPointer(start: start, count: length), as: UTF8.self)
+        if key[1] == 0 {
+            (strings + slot).initialize(to: made)
+        } else {
+            strings[slot] = made
+        }
+        key[0] = w0
+        key[1] = w1
+        return made
+    }
+
+    private mutating func allocate() {
+        let words = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * Self.slots)
+        words.initialize(repeating: 0, count: 2 * Self.slots)
+        self.words = words
+        strings = UnsafeMutablePointer<String>.allocate(capacity: Self.slots)
+    }
+
+    mutating func release() {
+        if let words, let strings {
+            for slot in 0..<Self.slots where words[2 * slot + 1] != 0 { (strings + slot).deinitialize(count: 1) }
+        }
+        words?.deallocate()
+        strings?.deallocate()
+        words = nil
+        strings = nil
+    }
+}
+
 /// What precedes a block node on its line.
 private enum Indicator {
     /// `key:` — the value may not start a block collection on the same line.
@@ -109,16 +229,15 @@ private enum Indicator {
 }
 
 /// What was found where a block node starts; collections are parsed by the caller, so that the
-/// recursion through nested collections only goes through small stack frames.
+/// recursion through nested collections only goes through small stack frames. The finished node
+/// (`.node`) or the first key (`.mapping`) is returned separately.
 private struct BlockHead {
     enum Kind { case node, sequence, mapping, content }
     var kind: Kind
-    /// The finished node (`.node`) or the first key (`.mapping`).
-    var node: YAMLNode
     /// Properties of the collection (`.sequence`, `.mapping`), or of the node below (`.content`).
-    var props: Properties
+    var props = Properties()
     /// Column of the collection.
-    var column: Int
+    var column = 0
 }
 
 /// Every syntax error the parser reports; the message is built from the input at the error's offset.
@@ -156,8 +275,18 @@ private struct ByteParser {
     var tagHandles: [[UInt8]] = []
     /// Reused buffer for scalars that need unescaping or folding.
     var scratch: [UInt8] = []
+    /// Short strings made so far, by content.
+    var strings = StringCache()
+    /// What `locateBlockNode` or `readBlockHead` found when it returned no node.
+    var head = BlockHead(kind: .node)
+    /// Entries of the collections being built, inner ones above outer ones.
+    var items = EntryStack<YAMLNode>()
+    var pairs = EntryStack<YAMLPair>()
     var problem = Problem.expectedNodeContent
     var problemAt = 0
+    /// Where `skipLines` or a scalar that ends at a later line left `pos`: the first content
+    /// character of a line, which only indentation precedes.
+    var lineContentAt = -1
 
     init(base: UnsafePointer<UInt8>, count: Int) {
         p = base
@@ -170,6 +299,13 @@ private struct ByteParser {
 
     mutating func text(_ start: Int, _ end: Int) -> String {
         String(decoding: UnsafeBufferPointer(start: p + start, count: end - start), as: UTF8.self)
+    }
+
+    /// The text of a scalar, shared with earlier equal short scalars.
+    @inline(__always) mutating func scalarText(_ start: Int, _ end: Int) -> String {
+        let length = end - start
+        guard length > 0, length <= 15, start + 16 <= n else { return text(start, end) }
+        return strings.string(at: p + start, length: length)
     }
 
     /// Records an error; `throw fail(...)`.
@@ -262,22 +398,25 @@ private struct ByteParser {
     }
 
     /// Rejects raw control characters (C0 other than tab, LF and CR; DEL; C1 other than NEL) and
-    /// the noncharacters U+FFFE and U+FFFF, as libyaml does. Reads eight bytes at a time while the
-    /// text is printable ASCII.
+    /// the noncharacters U+FFFE and U+FFFF, as libyaml does. Blocks of 64 bytes that are printable
+    /// ASCII, tabs and line breaks pass with a check the compiler vectorizes.
     mutating func checkCharacters() throws(Stop) {
         var i = 0
-        let raw = UnsafeRawPointer(p)
         while i < n {
-            if i + 8 <= n {
-                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                let low = (w &- 0x2020_2020_2020_2020) & ~w & 0x8080_8080_8080_8080
-                let high = ((w &+ 0x0101_0101_0101_0101) | w) & 0x8080_8080_8080_8080
-                if low | high == 0 {
-                    i += 8
+            let end = min(i + 64, n)
+            if end - i == 64 {
+                var suspicious: UInt8 = 0
+                for k in i..<end {
+                    let b = p[k]
+                    let outside: UInt8 = b &- 0x20 > 0x5E ? 1 : 0
+                    let allowed: UInt8 = b == .tab || b == .lf || b == .cr ? 1 : 0
+                    suspicious |= outside & ~allowed
+                }
+                if suspicious == 0 {
+                    i = end
                     continue
                 }
             }
-            let end = min(i + 8, n)
             while i < end {
                 let b = p[i]
                 if b >= 0x20 && b < 0x7F || b == .tab || b == .lf || b == .cr {
@@ -378,13 +517,11 @@ private struct ByteParser {
     /// character of the next line that has any (or to the end of input), past blank and comment lines.
     /// In block context a tab may not appear in indentation.
     mutating func skipLines() throws(Stop) {
+        defer { lineContentAt = pos }
         while pos < n {
+            pos = spaces(from: pos)
+            if pos == n { return }
             var b = p[pos]
-            while b == .space {
-                pos += 1
-                if pos == n { return }
-                b = p[pos]
-            }
             if b == .tab { throw fail(.tabIndentation, pos) }
             if b == .hash {
                 skipComment()
@@ -397,9 +534,22 @@ private struct ByteParser {
         }
     }
 
+    /// The offset of the first byte from `i` on that is not a space, reading eight bytes at a time.
+    @inline(__always) mutating func spaces(from i: Int) -> Int {
+        var i = i
+        while i + 8 <= n {
+            let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) ^ 0x2020_2020_2020_2020
+            if w != 0 { return i + w.trailingZeroBitCount >> 3 }
+            i += 8
+        }
+        while i < n && p[i] == .space { i += 1 }
+        return i
+    }
+
     /// Whether only indentation precedes `pos` on its line (a node ended at the start of a later line).
     var atLineIndentation: Bool {
         mutating get {
+            if pos == lineContentAt { return true }
             var i = pos - 1
             while i >= lineStart {
                 if !p[i].isBlank { return false }
@@ -439,70 +589,66 @@ private struct ByteParser {
 
     /// Parses the node that follows an indicator (`key:`, `-` or `---`), on the same line or below.
     mutating func parseBlockNode(indent: Int, after: Indicator, depth: Int) throws(Stop) -> YAMLNode {
-        let head = try locateBlockNode(indent: indent, after: after, depth: depth)
-        switch head.kind {
-        case .node, .mapping: return head.node
-        case .sequence: return try parseBlockSequence(head, depth: depth)
-        case .content: return try parseBlockContent(indent: indent, outer: head.props, depth: depth)
-        }
+        if let node = try locateBlockNode(indent: indent, after: after, depth: depth) { return node }
+        let head = self.head
+        if head.kind == .sequence { return try parseBlockSequence(head, depth: depth) }
+        return try parseBlockContent(indent: indent, outer: head.props, depth: depth)
     }
 
     /// Parses a node whose first token is at `pos`, where a block collection may start: at the
     /// beginning of a line or after `- `. `outer` holds properties written on an earlier line.
     mutating func parseBlockContent(indent: Int, outer: Properties, depth: Int) throws(Stop) -> YAMLNode {
-        let head = try readBlockHead(indent: indent, outer: outer, depth: depth)
-        switch head.kind {
-        case .node, .content: return head.node
-        case .sequence: return try parseBlockSequence(head, depth: depth)
-        case .mapping: return try parseBlockMapping(head, depth: depth)
+        guard let node = try readBlockHead(indent: indent, outer: outer, depth: depth) else {
+            return try parseBlockSequence(head, depth: depth)
         }
+        if head.kind == .mapping { return try parseBlockMapping(head, firstKey: node, depth: depth) }
+        return node
     }
 
     /// A block sequence whose first `-` is at `pos`, in column `head.column`.
     mutating func parseBlockSequence(_ head: BlockHead, depth: Int) throws(Stop) -> YAMLNode {
         guard depth < YAMLParser.maxDepth else { throw fail(.nestingTooDeep, pos) }
         let start = pos
-        var items: [YAMLNode] = []
+        let first = items.count
         repeat {
             pos += 1  // the '-'
-            items.append(try parseBlockNode(indent: head.column, after: .entry, depth: depth + 1))
+            items.push(try parseBlockNode(indent: head.column, after: .entry, depth: depth + 1))
         } while try nextBlockEntry(indent: head.column, sequence: true)
-        return try apply(head.props, to: .sequence(YAMLSequence(items: items, offset: start)))
+        return apply(head.props, to: .sequence(YAMLSequence(items: items.pop(from: first), offset: start)))
     }
 
-    /// A block mapping in column `head.column` whose first key, `head.node`, has been read; `pos` is at
-    /// the key's `:`.
-    mutating func parseBlockMapping(_ head: BlockHead, depth: Int) throws(Stop) -> YAMLNode {
-        var pairs: [YAMLPair] = []
-        var key = head.node
+    /// A block mapping in column `head.column` whose first key has been read; `pos` is at the key's `:`.
+    mutating func parseBlockMapping(_ head: BlockHead, firstKey: consuming YAMLNode, depth: Int) throws(Stop)
+        -> YAMLNode
+    {
+        let first = pairs.count
+        let offset = firstKey.offset
+        var key = firstKey
         while true {
             pos += 1  // the ':'
             let value = try parseBlockNode(indent: head.column, after: .value, depth: depth + 1)
-            guard try addPair(&pairs, key: &key, value: value, indent: head.column, depth: depth + 1) else { break }
+            guard let next = try addPair(key: key, value: value, indent: head.column, depth: depth + 1) else { break }
+            key = next
         }
-        return try finishMapping(pairs, head)
+        return finishMapping(first, head, offset: offset)
     }
 
-    /// Stores a pair of a block mapping; then reads the next key, if the mapping goes on.
-    @inline(never)
-    mutating func addPair(
-        _ pairs: inout [YAMLPair], key: inout YAMLNode, value: YAMLNode, indent: Int, depth: Int
-    ) throws(Stop) -> Bool {
-        pairs.append(YAMLPair(key: key, value: value))
-        guard try nextBlockEntry(indent: indent, sequence: false) else { return false }
-        key = try parseMappingKey(indent: indent, depth: depth)
-        return true
+    /// Stores a pair of a block mapping; then reads and returns the next key, if the mapping goes on.
+    mutating func addPair(key: consuming YAMLNode, value: consuming YAMLNode, indent: Int, depth: Int) throws(Stop)
+        -> YAMLNode?
+    {
+        pairs.push(YAMLPair(key: key, value: value))
+        guard try nextBlockEntry(indent: indent, sequence: false) else { return nil }
+        return try parseMappingKey(indent: indent, depth: depth)
     }
 
-    @inline(never)
-    mutating func finishMapping(_ pairs: [YAMLPair], _ head: BlockHead) throws(Stop) -> YAMLNode {
-        try apply(head.props, to: .mapping(YAMLMapping(pairs: pairs, offset: head.node.offset)))
+    mutating func finishMapping(_ first: Int, _ head: BlockHead, offset: Int) -> YAMLNode {
+        apply(head.props, to: .mapping(YAMLMapping(pairs: pairs.pop(from: first), offset: offset)))
     }
 
     /// After an indicator: reads what is on the rest of the line and, if nothing, finds where the node
     /// below starts.
-    @inline(never)
-    mutating func locateBlockNode(indent: Int, after: Indicator, depth: Int) throws(Stop) -> BlockHead {
+    mutating func locateBlockNode(indent: Int, after: Indicator, depth: Int) throws(Stop) -> YAMLNode? {
         let emptyAt = pos
         while pos < n {
             let b = p[pos]
@@ -518,13 +664,17 @@ private struct ByteParser {
         var props = Properties()
         if !atLineEnd {
             if after == .entry {
-                return BlockHead(kind: .content, node: emptyNode(at: emptyAt), props: props, column: 0)
+                head = BlockHead(kind: .content)
+                return nil
             }
-            try parseProperties(&props)
-            if !atLineEnd {
-                let node = try parseInlineNode(indent: indent, props: props, depth: depth)
-                return BlockHead(kind: .node, node: node, props: props, column: 0)
+            if cur.startsPlainScalar {
+                // The common case, a plain scalar on the same line.
+                let start = pos
+                let value = try scanPlain(flow: false, minIndent: indent + 1)
+                return .scalar(YAMLScalar(value: value, style: .plain, offset: start))
             }
+            if cur == .amp || cur == .bang { try parseProperties(&props) }
+            if !atLineEnd { return try parseInlineNode(indent: indent, props: props, depth: depth) }
         }
         // The node, if any, starts on a following line.
         if cur == .hash { skipComment() }
@@ -532,22 +682,27 @@ private struct ByteParser {
         if pos < n && !atDocumentMarker {
             let col = column
             if col > indent {
-                return BlockHead(kind: .content, node: emptyNode(at: emptyAt), props: props, column: col)
+                head = BlockHead(kind: .content, props: props, column: col)
+                return nil
             }
             if col == indent && after == .value && atEntry {
-                return BlockHead(kind: .sequence, node: emptyNode(at: emptyAt), props: props, column: col)
+                head = BlockHead(kind: .sequence, props: props, column: col)
+                return nil
             }
         }
-        return BlockHead(kind: .node, node: try apply(props, to: emptyNode(at: emptyAt)), props: props, column: 0)
+        return apply(props, to: emptyNode(at: emptyAt))
     }
 
     /// At a position where a block collection may start: a sequence, a mapping (its first key read,
     /// `pos` at the `:`), or a finished node. Properties alone on a line apply to the node below.
-    @inline(never)
-    mutating func readBlockHead(indent: Int, outer: Properties, depth: Int) throws(Stop) -> BlockHead {
+    mutating func readBlockHead(indent: Int, outer: Properties, depth: Int) throws(Stop) -> YAMLNode? {
         var outer = outer
+        head.kind = .node
         while true {
-            if atEntry { return BlockHead(kind: .sequence, node: emptyNode(at: pos), props: outer, column: column) }
+            if atEntry {
+                head = BlockHead(kind: .sequence, props: outer, column: column)
+                return nil
+            }
             if atComplexKey { throw fail(.complexKey, pos) }
             let keyStart = pos
             let keyColumn = column
@@ -560,8 +715,7 @@ private struct ByteParser {
                     if cur == .hash { skipComment() }
                     try skipLines()
                     if pos >= n || atDocumentMarker || column <= indent {
-                        return BlockHead(
-                            kind: .node, node: try apply(outer, to: emptyNode(at: props.end)), props: outer, column: 0)
+                        return apply(outer, to: emptyNode(at: props.end))
                     }
                     continue
                 }
@@ -570,8 +724,7 @@ private struct ByteParser {
             }
             if cur == .pipe || cur == .greater {
                 try merge(&outer, props)
-                let node = try apply(outer, to: try parseBlockScalar(indent: indent))
-                return BlockHead(kind: .node, node: node, props: outer, column: 0)
+                return apply(outer, to: try parseBlockScalar(indent: indent))
             }
             let isAlias = cur == .star
             if isAlias { try checkAliasProperties(props) }
@@ -583,11 +736,12 @@ private struct ByteParser {
                 try checkKeyLength(from: keyStart, to: i)
                 guard depth < YAMLParser.maxDepth else { throw fail(.nestingTooDeep, node.offset) }
                 pos = i
-                return BlockHead(kind: .mapping, node: try apply(props, to: node), props: outer, column: keyColumn)
+                head = BlockHead(kind: .mapping, props: outer, column: keyColumn)
+                return apply(props, to: node)
             }
             try merge(&outer, props)
             if isAlias { try checkAliasProperties(outer) }
-            return BlockHead(kind: .node, node: try apply(outer, to: node), props: outer, column: 0)
+            return apply(outer, to: node)
         }
     }
 
@@ -596,20 +750,19 @@ private struct ByteParser {
     mutating func parseInlineNode(indent: Int, props: Properties, depth: Int) throws(Stop) -> YAMLNode {
         if atEntry { throw fail(.entryNotAllowed, pos) }
         if atComplexKey { throw fail(.complexKey, pos) }
-        if cur == .pipe || cur == .greater { return try apply(props, to: try parseBlockScalar(indent: indent)) }
+        if cur == .pipe || cur == .greater { return apply(props, to: try parseBlockScalar(indent: indent)) }
         if cur == .star { try checkAliasProperties(props) }
-        return try apply(props, to: try parseNodeHere(indent: indent, flowOpen: -1, depth: depth))
+        return apply(props, to: try parseNodeHere(indent: indent, flowOpen: -1, depth: depth))
     }
 
     /// A key of a block mapping after the first, at the mapping's column; leaves `pos` at its `:`.
-    @inline(never)
     mutating func parseMappingKey(indent: Int, depth: Int) throws(Stop) -> YAMLNode {
         let keyStart = pos
         let keyLine = lineStart
         if atEntry { throw fail(.expectedKeyFoundEntry, pos) }
         if atComplexKey { throw fail(.complexKey, pos) }
         var props = Properties()
-        try parseProperties(&props)
+        if cur == .amp || cur == .bang { try parseProperties(&props) }
         if atLineEnd || cur == .pipe || cur == .greater { throw fail(.expectedColonAfterKey, keyStart) }
         if cur == .star { try checkAliasProperties(props) }
         let node = try parseNodeHere(indent: indent, flowOpen: -1, depth: depth)
@@ -620,7 +773,7 @@ private struct ByteParser {
         }
         try checkKeyLength(from: keyStart, to: i)
         pos = i
-        return try apply(props, to: node)
+        return apply(props, to: node)
     }
 
     /// libyaml drops a candidate implicit key longer than 1024 characters, which then fails to parse.
@@ -646,7 +799,6 @@ private struct ByteParser {
     }
 
     /// A scalar or alias at `pos`.
-    @inline(never)
     mutating func parseLeaf(indent: Int, flowOpen: Int) throws(Stop) -> YAMLNode {
         let start = pos
         let flow = flowOpen >= 0
@@ -680,9 +832,12 @@ private struct ByteParser {
     }
 
     /// Records the tag on the node and registers its anchor.
-    @inline(never)
-    mutating func apply(_ props: Properties, to node: YAMLNode) throws(Stop) -> YAMLNode {
-        guard !props.isEmpty else { return node }
+    @inline(__always)
+    mutating func apply(_ props: Properties, to node: YAMLNode) -> YAMLNode {
+        props.isEmpty ? node : applyProperties(props, to: node)
+    }
+
+    mutating func applyProperties(_ props: Properties, to node: YAMLNode) -> YAMLNode {
         var node = node
         if props.hasTag {
             let tag = text(props.tagStart, props.tagEnd)
@@ -721,7 +876,6 @@ private struct ByteParser {
 
     /// Reads anchors (`&a`) and tags (`!t`) at `pos`, with the blanks after each; in flow context
     /// (`flowOpen` ≥ 0), line breaks and comments too.
-    @inline(never)
     mutating func parseProperties(_ props: inout Properties, flowOpen: Int = -1) throws(Stop) {
         while true {
             let start = pos
@@ -848,17 +1002,17 @@ private struct ByteParser {
         guard depth < YAMLParser.maxDepth else { throw fail(.nestingTooDeep, open) }
         pos += 1
         if p[open] == .lbracket {
-            var items: [YAMLNode] = []
-            while try flowEntryFollows(open, first: items.isEmpty) {
-                items.append(try parseFlowEntry(blockIndent: blockIndent, open: open, depth: depth + 1))
+            let first = items.count
+            while try flowEntryFollows(open, first: items.count == first) {
+                items.push(try parseFlowEntry(blockIndent: blockIndent, open: open, depth: depth + 1))
             }
-            return .sequence(YAMLSequence(items: items, offset: open))
+            return .sequence(YAMLSequence(items: items.pop(from: first), offset: open))
         }
-        var pairs: [YAMLPair] = []
-        while try flowEntryFollows(open, first: pairs.isEmpty) {
-            pairs.append(try parseFlowPair(blockIndent: blockIndent, open: open, depth: depth + 1))
+        let first = pairs.count
+        while try flowEntryFollows(open, first: pairs.count == first) {
+            pairs.push(try parseFlowPair(blockIndent: blockIndent, open: open, depth: depth + 1))
         }
-        return .mapping(YAMLMapping(pairs: pairs, offset: open))
+        return .mapping(YAMLMapping(pairs: pairs.pop(from: first), offset: open))
     }
 
     /// Before an entry of the flow collection opened at `open`: consumes the `,` after the previous
@@ -939,10 +1093,9 @@ private struct ByteParser {
         guard cur == .lbracket || cur == .lbrace else {
             return try parseFlowLeaf(props, blockIndent: blockIndent, open: open)
         }
-        return try apply(props, to: try parseFlowCollection(blockIndent: blockIndent, depth: depth))
+        return apply(props, to: try parseFlowCollection(blockIndent: blockIndent, depth: depth))
     }
 
-    @inline(never)
     mutating func readFlowProperties(_ open: Int) throws(Stop) -> Properties {
         var props = Properties()
         try parseProperties(&props, flowOpen: open)
@@ -950,14 +1103,13 @@ private struct ByteParser {
     }
 
     /// A scalar or alias in a flow collection, or the empty node that properties alone stand for.
-    @inline(never)
     mutating func parseFlowLeaf(_ props: Properties, blockIndent: Int, open: Int) throws(Stop) -> YAMLNode {
         if cur == .question { throw fail(.complexKey, pos) }
         if props.isEmpty { return try parseLeaf(indent: blockIndent, flowOpen: open) }
         switch cur {
-        case .comma, .rbracket, .rbrace, .colon: return try apply(props, to: emptyNode(at: props.end))
+        case .comma, .rbracket, .rbrace, .colon: return apply(props, to: emptyNode(at: props.end))
         case .star: throw fail(.aliasWithProperties, props.start)
-        default: return try apply(props, to: try parseLeaf(indent: blockIndent, flowOpen: open))
+        default: return apply(props, to: try parseLeaf(indent: blockIndent, flowOpen: open))
         }
     }
 
@@ -968,30 +1120,53 @@ private struct ByteParser {
     /// blanks excluded) and moves `pos` there.
     @inline(__always)
     mutating func scanPlainLine(flow: Bool) throws(Stop) -> Int {
+        // Bytes below ':' that may end a run: tab, LF, CR, space, ':' and, in flow context, ','.
+        let stops: UInt64 = (1 << 0x09 | 1 << 0x0A | 1 << 0x0D | 1 << 0x20 | 1 << 0x3A) | (flow ? 1 << 0x2C : 0)
         var i = pos
         var end = pos
-        scan: while i < n {
-            let b = p[i]
-            switch b {
-            case .space, .tab:
+        scan: while true {
+            // A run of ordinary characters; in block context eight bytes at a time, up to the first
+            // byte that is a blank, a line break or ':'.
+            let runStart = i
+            if !flow {
+                while i + 8 <= n {
+                    let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                    let colons = w ^ 0x3A3A_3A3A_3A3A_3A3A
+                    let low = (w &- 0x2121_2121_2121_2121) & ~w
+                    let colon = (colons &- 0x0101_0101_0101_0101) & ~colons
+                    let found = (low | colon) & 0x8080_8080_8080_8080
+                    if found != 0 {
+                        i += found.trailingZeroBitCount >> 3
+                        break
+                    }
+                    i += 8
+                }
+            }
+            while i < n {
+                let b = p[i]
+                if b > .colon {
+                    if flow && (b | 0x20 == .lbrace || b | 0x20 == .rbrace) { break }
+                } else if stops >> b & 1 != 0 {
+                    break
+                }
                 i += 1
-                while i < n && p[i].isBlank { i += 1 }
-                if i < n && p[i] == .hash { break scan }
-            case .lf, .cr:
-                break scan
+            }
+            if i > runStart { end = i }
+            guard i < n else { break }
+            switch p[i] {
+            case .space, .tab:
+                var j = i + 1
+                while j < n && p[j].isBlank { j += 1 }
+                guard j < n, p[j] != .hash, !p[j].isBreak else { break scan }
+                i = j
             case .colon:
                 let c = at(i + 1)
                 if c.isBlankOrEnd { break scan }
                 if flow && (c.isFlowIndicator || c == .question) { throw fail(.colonInPlainScalar, i) }
                 i += 1
                 end = i
-            case .comma, .lbracket, .rbracket, .lbrace, .rbrace:
-                if flow { break scan }
-                i += 1
-                end = i
             default:
-                i += 1
-                end = i
+                break scan
             }
         }
         pos = end
@@ -1000,13 +1175,12 @@ private struct ByteParser {
 
     /// A plain scalar from `pos`. Line breaks fold into a space, blank lines into `\n`. In block
     /// context continuation lines must be indented at least `minIndent` columns.
-    @inline(never)
     mutating func scanPlain(flow: Bool, minIndent: Int) throws(Stop) -> String {
         let start = pos
         var end = try scanPlainLine(flow: flow)
         var i = end
         while i < n && p[i].isBlank { i += 1 }
-        if i >= n || !p[i].isBreak { return text(start, end) }
+        if i >= n || !p[i].isBreak { return scalarText(start, end) }
         var folded = false
         while true {
             // `i` is at a line break: find the next line with content.
@@ -1017,16 +1191,10 @@ private struct ByteParser {
                 i = afterBreak(i)
                 breaks += 1
                 lineBegin = i
-                while i < n {
-                    let c = p[i]
-                    if c == .space {
-                        i += 1
-                    } else if c == .tab {
-                        if i - lineBegin < minIndent { throw fail(.tabIndentation, i) }
-                        i += 1
-                    } else {
-                        break
-                    }
+                i = spaces(from: i)
+                while i < n && p[i].isBlank {
+                    if p[i] == .tab && i - lineBegin < minIndent { throw fail(.tabIndentation, i) }
+                    i += 1
                 }
                 if i < n && !p[i].isBreak {
                     contentAt = i
@@ -1035,6 +1203,7 @@ private struct ByteParser {
             }
             pos = i
             lineStart = lineBegin
+            lineContentAt = i
             if contentAt < 0 { break }
             let col = contentAt - lineBegin
             let c = p[contentAt]
@@ -1063,7 +1232,7 @@ private struct ByteParser {
                 break
             }
         }
-        return folded ? String(decoding: scratch, as: UTF8.self) : text(start, end)
+        return folded ? String(decoding: scratch, as: UTF8.self) : scalarText(start, end)
     }
 
     // MARK: Quoted scalars
@@ -1116,7 +1285,6 @@ private struct ByteParser {
         return i
     }
 
-    @inline(never)
     mutating func scanDoubleQuoted() throws(Stop) -> String {
         let open = pos
         var i = pos + 1
@@ -1124,7 +1292,7 @@ private struct ByteParser {
             let b = p[i]
             if b == .dquote {
                 pos = i + 1
-                return text(open + 1, i)
+                return scalarText(open + 1, i)
             }
             if b == .backslash || b.isBreak { break }
             i += 1
@@ -1197,7 +1365,6 @@ private struct ByteParser {
         return i + 2 + digits
     }
 
-    @inline(never)
     mutating func scanSingleQuoted() throws(Stop) -> String {
         let open = pos
         var i = pos + 1
@@ -1206,7 +1373,7 @@ private struct ByteParser {
             if b == .squote {
                 if at(i + 1) == .squote { break }
                 pos = i + 1
-                return text(open + 1, i)
+                return scalarText(open + 1, i)
             }
             if b.isBreak { break }
             i += 1
@@ -1238,7 +1405,6 @@ private struct ByteParser {
     // MARK: Block scalars
 
     /// A literal (`|`) or folded (`>`) scalar at `pos`, inside a block collection indented `indent`.
-    @inline(never)
     mutating func parseBlockScalar(indent parentIndent: Int) throws(Stop) -> YAMLNode {
         let start = pos
         let literal = p[pos] == .pipe
@@ -1290,6 +1456,7 @@ private struct ByteParser {
             }
             try scanBlockScalarBreaks(indent: &indent, parentIndent: parentIndent, breaks: &trailingBreaks)
         }
+        lineContentAt = pos
         if chomping != -1 && leadingBreak { scratch.append(.lf) }
         if chomping == 1 { for _ in 0..<trailingBreaks { scratch.append(.lf) } }
         let value = String(decoding: scratch, as: UTF8.self)
