@@ -343,7 +343,11 @@ struct TemplateLexer {
         case "true", "false": emit(.bool)
         case "nil": emit(.nilValue)
         default:
-            if let keyword = TemplateToken.Keyword(rawValue: word) { emit(.keyword(keyword)) } else { emit(.identifier) }
+            if let keyword = TemplateToken.Keyword(rawValue: word) {
+                emit(.keyword(keyword))
+            } else {
+                emit(.identifier)
+            }
         }
         return true
     }
@@ -428,9 +432,10 @@ struct TemplateParser {
 
     func peek() -> TemplateToken { tokens[min(index, tokens.count - 1)] }
 
+    /// The next token; at the end, the last token (EOF or an error) again. `index -= 1` always backs up one.
     mutating func next() -> TemplateToken {
         let t = peek()
-        if index < tokens.count - 1 { index += 1 }
+        index += 1
         return t
     }
 
@@ -440,6 +445,7 @@ struct TemplateParser {
         return t
     }
 
+    /// The next non-space token, consuming the spaces before it (as Go's `peekNonSpace` does).
     mutating func peekNonSpace() -> TemplateToken {
         let t = nextNonSpace()
         index -= 1
@@ -567,7 +573,9 @@ struct TemplateParser {
             _ = next()
             try control("with", opening: elseToken.actionStart)
         } else {
-            if case .else(let again) = try itemList() { throw fail("expected end; found {{else}}", at: again.actionStart) }
+            if case .else(let again) = try itemList() {
+                throw fail("expected end; found {{else}}", at: again.actionStart)
+            }
         }
     }
 
@@ -690,11 +698,12 @@ struct TemplateParser {
     }
 
     mutating func operand() throws(Stop) -> TemplateToken.Kind? {
+        let first = peekNonSpace()
         guard let kind = try term() else { return nil }
         if peek().kind == .field {
             switch kind {
             case .bool, .string, .rawString, .number, .charConstant, .nilValue, .dot:
-                throw fail("unexpected . after term", at: peek().start)
+                throw fail("unexpected . after term \(goQuoted(string(first)))", at: peek().start)
             default: break
             }
             while peek().kind == .field { _ = next() }
@@ -707,9 +716,13 @@ struct TemplateParser {
         let t = nextNonSpace()
         switch t.kind {
         case .identifier:
-            guard functions.contains(string(t)) else { throw fail("function \(goQuoted(string(t))) not defined", at: t.start) }
+            guard functions.contains(string(t)) else {
+                throw fail("function \(goQuoted(string(t))) not defined", at: t.start)
+            }
         case .variable:
-            guard variables.contains(string(t)) else { throw fail("undefined variable \(goQuoted(string(t)))", at: t.start) }
+            guard variables.contains(string(t)) else {
+                throw fail("undefined variable \(goQuoted(string(t)))", at: t.start)
+            }
         case .number:
             if !tokenBytes(t).contains(where: { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
                 throw fail("illegal number syntax: \(goQuoted(string(t)))", at: t.start)

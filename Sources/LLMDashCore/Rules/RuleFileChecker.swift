@@ -241,7 +241,8 @@ struct RuleReader {
     mutating func checkExpression(_ text: String, node: YAMLNode) {
         let result = PromQL.parse(text, options: options.parser)
         guard !result.diagnostics.isEmpty, case .scalar(let scalar) = node else { return }
-        let positions = ScalarPositions(value: scalar.value, source: scalar.style, start: scalar.offset, in: source.utf8)
+        let positions = ScalarPositions(
+            value: scalar.value, source: scalar.style, start: scalar.offset, in: source.utf8)
         for d in result.diagnostics {
             let location = source.location(ofByte: positions.fileOffset(d.range.lowerBound))
             found.append(
@@ -261,7 +262,8 @@ struct RuleReader {
         } else if !options.nameValidation.isValidMetricName(name) {
             ctx.error(
                 "rules.record-name", "invalid recording rule name: \(name)", at: node,
-                notes: schemeNote(valid: NameValidationScheme.utf8.isValidMetricName(name), pattern: "[a-zA-Z_:][a-zA-Z0-9_:]*"))
+                notes: schemeNote(
+                    valid: NameValidationScheme.utf8.isValidMetricName(name), pattern: "[a-zA-Z_:][a-zA-Z0-9_:]*"))
         }
     }
 
@@ -294,7 +296,8 @@ struct RuleReader {
             case .scalar(let s): value = ReadContext.isNull(s) ? "" : s.value
             default:
                 ctx.error(
-                    "rules.type", "\(kind.word) '\(entry.key)' must be a string, found \(ReadContext.kindName(entry.value))",
+                    "rules.type",
+                    "\(kind.word) '\(entry.key)' must be a string, found \(ReadContext.kindName(entry.value))",
                     at: entry.value)
                 continue
             }
@@ -304,11 +307,14 @@ struct RuleReader {
                 if name == "__name__", kind == .label {
                     notes.append("a rule's labels cannot change the metric name")
                 } else {
-                    notes = schemeNote(valid: NameValidationScheme.utf8.isValidLabelName(name), pattern: "[a-zA-Z_][a-zA-Z0-9_]*")
+                    notes = schemeNote(
+                        valid: NameValidationScheme.utf8.isValidLabelName(name), pattern: "[a-zA-Z_][a-zA-Z0-9_]*")
                 }
-                ctx.error("rules.\(kind.word)-name", "invalid \(kind.word) name: \(name)", at: entry.keyNode, notes: notes)
+                ctx.error(
+                    "rules.\(kind.word)-name", "invalid \(kind.word) name: \(name)", at: entry.keyNode, notes: notes)
             }
-            out.append(LabelEntry(label: RuleLabel(name: name, value: value), keyNode: entry.keyNode, valueNode: entry.value))
+            out.append(
+                LabelEntry(label: RuleLabel(name: name, value: value), keyNode: entry.keyNode, valueNode: entry.value))
         }
         return out
     }
@@ -318,7 +324,8 @@ struct RuleReader {
         guard let problem = GoTemplateSyntax.check(entry.label.value), case .scalar(let scalar) = entry.valueNode else {
             return
         }
-        let positions = ScalarPositions(value: scalar.value, source: scalar.style, start: scalar.offset, in: source.utf8)
+        let positions = ScalarPositions(
+            value: scalar.value, source: scalar.style, start: scalar.offset, in: source.utf8)
         found.append(
             .error(
                 "rules.template", "\(kind.word) \(goQuoted(entry.label.name)): template: \(problem.message)",
