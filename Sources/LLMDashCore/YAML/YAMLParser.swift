@@ -332,6 +332,11 @@ private struct ByteParser {
     }
 
     var atDocumentMarker: Bool { mutating get { pos == lineStart && isDocumentMarker(pos) } }
+    /// At `---`, `...` or a directive: the current document ends here (libyaml lets a directive end a
+    /// document without `...`).
+    var atDocumentBoundary: Bool {
+        mutating get { pos == lineStart && (isDocumentMarker(pos) || (pos < n && p[pos] == .percent)) }
+    }
     var atDocumentStart: Bool { mutating get { atDocumentMarker && p[pos] == .dash } }
     var atDocumentEnd: Bool { mutating get { atDocumentMarker && p[pos] == .dot } }
     /// At `-` followed by a blank: a block sequence entry.
@@ -375,7 +380,7 @@ private struct ByteParser {
                 documents.append(try parseBlockContent(indent: -1, outer: Properties(), depth: 0))
             }
             try finishNodeLine()
-            if pos >= n || atDocumentStart { continue }
+            if pos >= n || atDocumentStart || (pos == lineStart && cur == .percent) { continue }
             if !atDocumentEnd { throw fail(.expectedEndOfDocument, pos) }
             pos += 3
             try finishMarkerLine()
@@ -519,6 +524,7 @@ private struct ByteParser {
     mutating func skipLines() throws(Stop) {
         defer { lineContentAt = pos }
         while pos < n {
+            skipByteOrderMark()
             pos = spaces(from: pos)
             if pos == n { return }
             var b = p[pos]
@@ -531,6 +537,14 @@ private struct ByteParser {
             guard b.isBreak else { return }
             pos = afterBreak(pos)
             lineStart = pos
+        }
+    }
+
+    /// Like libyaml, skips a byte order mark at the start of a line, which then counts as one column.
+    @inline(__always) mutating func skipByteOrderMark() {
+        if pos == lineStart && pos + 2 < n && p[pos] == 0xEF && p[pos + 1] == 0xBB && p[pos + 2] == 0xBF {
+            pos += 3
+            lineStart = pos - 1
         }
     }
 
@@ -575,7 +589,7 @@ private struct ByteParser {
     /// After an entry of a block collection in column `indent`: whether another entry follows.
     mutating func nextBlockEntry(indent: Int, sequence: Bool) throws(Stop) -> Bool {
         try finishNodeLine()
-        if pos >= n || atDocumentMarker { return false }
+        if pos >= n || atDocumentBoundary { return false }
         let col = column
         if col < indent { return false }
         if col > indent { throw fail(sequence ? .badSequenceIndentation : .badMappingIndentation, pos) }
@@ -638,8 +652,37 @@ private struct ByteParser {
         -> YAMLNode?
     {
         pairs.push(YAMLPair(key: key, value: value))
-        guard try nextBlockEntry(indent: indent, sequence: false) else { return nil }
+        repeat {
+            guard try nextBlockEntry(indent: indent, sequence: false) else { return nil }
+        } while try pushPlainEntry(indent: indent)
         return try parseMappingKey(indent: indent, depth: depth)
+    }
+
+    /// The most common entry, `key: value` with plain scalars on one line, read without the general
+    /// machinery. Consumes nothing and returns false for any other entry.
+    mutating func pushPlainEntry(indent: Int) throws(Stop) -> Bool {
+        let keyStart = pos
+        guard cur.startsPlainScalar else { return false }
+        let keyEnd = try scanPlainLine(flow: false)
+        var i = keyEnd
+        while i < n && p[i] == .space { i += 1 }
+        guard at(i) == .colon, at(i + 1).isBlankOrEnd else {
+            pos = keyStart
+            return false
+        }
+        let colon = i
+        i += 1
+        while i < n && p[i].isBlank { i += 1 }
+        guard i < n, p[i].startsPlainScalar else {
+            pos = keyStart
+            return false
+        }
+        try checkKeyLength(from: keyStart, to: colon)
+        let key = YAMLNode.scalar(YAMLScalar(value: scalarText(keyStart, keyEnd), style: .plain, offset: keyStart))
+        pos = i
+        let value = try scanPlain(flow: false, minIndent: indent + 1)
+        pairs.push(YAMLPair(key: key, value: .scalar(YAMLScalar(value: value, style: .plain, offset: i))))
+        return true
     }
 
     mutating func finishMapping(_ first: Int, _ head: BlockHead, offset: Int) -> YAMLNode {
@@ -679,7 +722,7 @@ private struct ByteParser {
         // The node, if any, starts on a following line.
         if cur == .hash { skipComment() }
         try skipLines()
-        if pos < n && !atDocumentMarker {
+        if pos < n && !atDocumentBoundary {
             let col = column
             if col > indent {
                 head = BlockHead(kind: .content, props: props, column: col)
@@ -688,6 +731,10 @@ private struct ByteParser {
             if col == indent && after == .value && atEntry {
                 head = BlockHead(kind: .sequence, props: props, column: col)
                 return nil
+            }
+            // libyaml takes a block scalar in the parent's column as the node, as in `key:\n|\n text`.
+            if col == indent && after != .documentStart && (cur == .pipe || cur == .greater) {
+                return apply(props, to: try parseBlockScalar(indent: indent))
             }
         }
         return apply(props, to: emptyNode(at: emptyAt))
@@ -714,13 +761,19 @@ private struct ByteParser {
                     try merge(&outer, props)
                     if cur == .hash { skipComment() }
                     try skipLines()
-                    if pos >= n || atDocumentMarker || column <= indent {
+                    if pos >= n || atDocumentBoundary || column <= indent {
                         return apply(outer, to: emptyNode(at: props.end))
                     }
                     continue
                 }
                 if atEntry { throw fail(.entryNotAllowed, pos) }
                 if atComplexKey { throw fail(.complexKey, pos) }
+                if cur == .colon && at(pos + 1).isBlankOrEnd {
+                    // Properties of an empty key: `&a : value`.
+                    guard depth < YAMLParser.maxDepth else { throw fail(.nestingTooDeep, keyStart) }
+                    head = BlockHead(kind: .mapping, props: outer, column: keyColumn)
+                    return apply(props, to: emptyNode(at: props.end))
+                }
             }
             if cur == .pipe || cur == .greater {
                 try merge(&outer, props)
@@ -762,7 +815,10 @@ private struct ByteParser {
         if atEntry { throw fail(.expectedKeyFoundEntry, pos) }
         if atComplexKey { throw fail(.complexKey, pos) }
         var props = Properties()
-        if cur == .amp || cur == .bang { try parseProperties(&props) }
+        if cur == .amp || cur == .bang {
+            try parseProperties(&props)
+            if cur == .colon && at(pos + 1).isBlankOrEnd { return apply(props, to: emptyNode(at: props.end)) }
+        }
         if atLineEnd || cur == .pipe || cur == .greater { throw fail(.expectedColonAfterKey, keyStart) }
         if cur == .star { try checkAliasProperties(props) }
         let node = try parseNodeHere(indent: indent, flowOpen: -1, depth: depth)
@@ -987,6 +1043,7 @@ private struct ByteParser {
                 pos = afterBreak(pos)
                 lineStart = pos
                 if isDocumentMarker(pos) { throw fail(.unclosedFlow, open) }
+                skipByteOrderMark()
             } else if b == .hash {
                 skipComment()
             } else {
