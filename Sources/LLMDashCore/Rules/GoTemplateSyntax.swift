@@ -257,12 +257,14 @@ struct TemplateLexer {
                 emit(.leftParen)
                 parenDepth += 1
             case UInt8(ascii: ")"):
+                // Go emits the paren before the error, so the parser usually reports it first.
+                emit(.rightParen)
                 parenDepth -= 1
                 if parenDepth < 0 {
+                    start = pos - 1
                     fail("unexpected right paren")
                     return false
                 }
-                emit(.rightParen)
             default:
                 pos -= 1
                 if isAlphaNumeric(at: pos) {
@@ -528,11 +530,9 @@ struct TemplateParser {
         switch t.kind {
         case .keyword(.block): try blockControl(t)
         case .keyword(.break), .keyword(.continue):
-            guard rangeDepth > 0 else {
-                throw fail("function \(goQuoted(string(t))) not defined", at: t.start)
-            }
             let close = nextNonSpace()
             guard close.kind == .rightDelim else { throw unexpected(close, "{{\(string(t))}}") }
+            if rangeDepth == 0 { throw fail("{{\(string(t))}} outside {{range}}", at: t.start) }
         case .keyword(.else):
             let peeked = peekNonSpace()
             if peeked.kind == .keyword(.if) || peeked.kind == .keyword(.with) { return .else(t) }
@@ -724,17 +724,71 @@ struct TemplateParser {
                 throw fail("undefined variable \(goQuoted(string(t)))", at: t.start)
             }
         case .number:
-            if !tokenBytes(t).contains(where: { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+            if !Self.isValidNumber(string(t)) {
                 throw fail("illegal number syntax: \(goQuoted(string(t)))", at: t.start)
+            }
+        case .charConstant:
+            if !Self.isValidCharConstant(string(t)) {
+                throw fail("malformed character constant: \(string(t))", at: t.start)
             }
         case .leftParen:
             try pipeline("parenthesized pipeline", close: .rightParen)
-        case .dot, .nilValue, .field, .bool, .charConstant, .string, .rawString:
+        case .dot, .nilValue, .field, .bool, .string, .rawString:
             break
         default:
             index -= 1
             return nil
         }
         return t.kind
+    }
+
+    /// Whether Go's `strconv` reads a number token (`1`, `-2.5e3`, `0x1F`, `0b101`, `0o17`, `1_000`, `2i`).
+    static func isValidNumber(_ text: String) -> Bool {
+        var body = Substring(text.lowercased())
+        if body.hasPrefix("+") || body.hasPrefix("-") { body = body.dropFirst() }
+        if body.hasSuffix("i") { body = body.dropLast() }
+        var radix = 10
+        for (prefix, base) in [("0x", 16), ("0o", 8), ("0b", 2)] where body.hasPrefix(prefix) { radix = base }
+        // Underscores only between digits, or right after a base prefix.
+        let chars = Array(body)
+        for (k, c) in chars.enumerated() where c == "_" {
+            let before = k > 0 ? chars[k - 1] : " "
+            let after = k + 1 < chars.count ? chars[k + 1] : " "
+            let afterPrefix = radix != 10 && k == 2
+            guard (before.isHexDigit || afterPrefix) && after.isHexDigit else { return false }
+        }
+        let digits = String(chars.filter { $0 != "_" })
+        guard !digits.isEmpty else { return false }
+        if radix != 10 {
+            let rest = digits.dropFirst(2)
+            if radix == 16, rest.contains(".") || rest.contains("p") { return Double(digits) != nil }
+            return !rest.isEmpty && Int(rest, radix: radix) != nil
+        }
+        // A leading zero makes an integer octal.
+        if digits.count > 1, digits.hasPrefix("0"), digits.allSatisfy(\.isNumber), !text.hasSuffix("i") {
+            return Int(digits, radix: 8) != nil
+        }
+        return Double(digits) != nil
+    }
+
+    /// A character constant holds one character or one escape: `'a'`, `'\n'`, `'\x41'`, `'\u00e9'`.
+    static func isValidCharConstant(_ text: String) -> Bool {
+        let inner = Array(text.unicodeScalars.dropFirst().dropLast())
+        guard let first = inner.first else { return false }
+        guard first == "\\" else { return inner.count == 1 && first != "'" }
+        guard inner.count >= 2 else { return false }
+        let hex: (Int) -> Bool = { n in
+            inner.count == 2 + n && inner.dropFirst(2).allSatisfy(\.properties.isASCIIHexDigit)
+        }
+        switch inner[1] {
+        case "a", "b", "f", "n", "r", "t", "v", "\\", "'": return inner.count == 2
+        case "x": return hex(2)
+        case "u": return hex(4)
+        case "U": return hex(8)
+        case "0"..."7":
+            let octal = String(String.UnicodeScalarView(inner.dropFirst(1)))
+            return inner.count == 4 && (Int(octal, radix: 8) ?? 256) < 256
+        default: return false
+        }
     }
 }
