@@ -576,6 +576,8 @@ private struct ByteParser {
     /// After a block node: the rest of its line must be blank or a comment; then moves to the next
     /// content line.
     mutating func finishNodeLine() throws(Stop) {
+        // Already at the content of a later line (not a comment, not a byte order mark to skip).
+        if pos == lineContentAt && pos < n && p[pos] != .hash && p[pos] != 0xEF { return }
         if !atLineIndentation {
             skipBlanks()
             if cur == .hash { skipComment() }
@@ -1061,15 +1063,69 @@ private struct ByteParser {
         if p[open] == .lbracket {
             let first = items.count
             while try flowEntryFollows(open, first: items.count == first) {
+                if try pushPlainFlowItem(blockIndent: blockIndent) { continue }
                 items.push(try parseFlowEntry(blockIndent: blockIndent, open: open, depth: depth + 1))
             }
             return .sequence(YAMLSequence(items: items.pop(from: first), offset: open))
         }
         let first = pairs.count
         while try flowEntryFollows(open, first: pairs.count == first) {
+            if try pushPlainFlowPair(blockIndent: blockIndent, open: open) { continue }
             pairs.push(try parseFlowPair(blockIndent: blockIndent, open: open, depth: depth + 1))
         }
         return .mapping(YAMLMapping(pairs: pairs.pop(from: first), offset: open))
+    }
+
+    /// A plain scalar alone as an entry of a flow sequence, read without the general machinery.
+    /// Consumes nothing and returns false for any other entry.
+    mutating func pushPlainFlowItem(blockIndent: Int) throws(Stop) -> Bool {
+        guard cur.startsPlainScalar else { return false }
+        let start = pos
+        let startLine = lineStart
+        let value = try scanPlain(flow: true, minIndent: blockIndent + 1)
+        var i = pos
+        while i < n && p[i].isBlank { i += 1 }
+        guard i < n, p[i] == .comma || p[i] == .rbracket else {
+            pos = start
+            lineStart = startLine
+            return false
+        }
+        items.push(.scalar(YAMLScalar(value: value, style: .plain, offset: start)))
+        return true
+    }
+
+    /// `key: value` with plain scalars (or an empty value) in a flow mapping, read without the general
+    /// machinery. Consumes nothing and returns false for any other entry.
+    mutating func pushPlainFlowPair(blockIndent: Int, open: Int) throws(Stop) -> Bool {
+        guard cur.startsPlainScalar else { return false }
+        let keyStart = pos
+        let keyEnd = try scanPlainLine(flow: true)
+        var i = keyEnd
+        while i < n && p[i].isBlank { i += 1 }
+        guard at(i) == .colon else {
+            pos = keyStart
+            return false
+        }
+        let colon = i
+        i += 1
+        while i < n && p[i].isBlank { i += 1 }
+        let b = at(i)
+        let empty = b == .comma || b == .rbrace
+        guard empty || b.startsPlainScalar else {
+            pos = keyStart
+            return false
+        }
+        try checkKeyLength(from: keyStart, to: colon)
+        let key = YAMLNode.scalar(YAMLScalar(value: scalarText(keyStart, keyEnd), style: .plain, offset: keyStart))
+        if empty {
+            pos = i
+            pairs.push(YAMLPair(key: key, value: emptyNode(at: colon + 1)))
+            return true
+        }
+        pos = i
+        let value = try scanPlain(flow: true, minIndent: blockIndent + 1)
+        pairs.push(YAMLPair(key: key, value: .scalar(YAMLScalar(value: value, style: .plain, offset: i))))
+        return true
     }
 
     /// Before an entry of the flow collection opened at `open`: consumes the `,` after the previous
@@ -1185,19 +1241,25 @@ private struct ByteParser {
             // A run of ordinary characters; in block context eight bytes at a time, up to the first
             // byte that is a blank, a line break or ':'.
             let runStart = i
-            if !flow {
-                while i + 8 <= n {
-                    let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-                    let colons = w ^ 0x3A3A_3A3A_3A3A_3A3A
-                    let low = (w &- 0x2121_2121_2121_2121) & ~w
-                    let colon = (colons &- 0x0101_0101_0101_0101) & ~colons
-                    let found = (low | colon) & 0x8080_8080_8080_8080
-                    if found != 0 {
-                        i += found.trailingZeroBitCount >> 3
-                        break
-                    }
-                    i += 8
+            while i + 8 <= n {
+                let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                let colons = w ^ 0x3A3A_3A3A_3A3A_3A3A
+                var found = (w &- 0x2121_2121_2121_2121) & ~w | (colons &- 0x0101_0101_0101_0101) & ~colons
+                if flow {
+                    // ',' and, folding case, '[' '{' and ']' '}'.
+                    let commas = w ^ 0x2C2C_2C2C_2C2C_2C2C
+                    let opens = (w | 0x2020_2020_2020_2020) ^ 0x7B7B_7B7B_7B7B_7B7B
+                    let closes = (w | 0x2020_2020_2020_2020) ^ 0x7D7D_7D7D_7D7D_7D7D
+                    found |= (commas &- 0x0101_0101_0101_0101) & ~commas
+                    found |= (opens &- 0x0101_0101_0101_0101) & ~opens
+                    found |= (closes &- 0x0101_0101_0101_0101) & ~closes
                 }
+                found &= 0x8080_8080_8080_8080
+                if found != 0 {
+                    i += found.trailingZeroBitCount >> 3
+                    break
+                }
+                i += 8
             }
             while i < n {
                 let b = p[i]
