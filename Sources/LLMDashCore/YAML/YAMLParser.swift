@@ -654,37 +654,42 @@ private struct ByteParser {
         -> YAMLNode?
     {
         pairs.push(YAMLPair(key: key, value: value))
-        repeat {
+        while true {
             guard try nextBlockEntry(indent: indent, sequence: false) else { return nil }
-        } while try pushPlainEntry(indent: indent)
-        return try parseMappingKey(indent: indent, depth: depth)
+            // The common case, `key: value` with plain scalars on one line, without the general machinery.
+            guard cur.startsPlainScalar, let key = try scanPlainKey() else {
+                return try parseMappingKey(indent: indent, depth: depth)
+            }
+            guard let value = try scanPlainValue(indent: indent) else { return key }
+            pairs.push(YAMLPair(key: key, value: value))
+        }
     }
 
-    /// The most common entry, `key: value` with plain scalars on one line, read without the general
-    /// machinery. Consumes nothing and returns false for any other entry.
-    mutating func pushPlainEntry(indent: Int) throws(Stop) -> Bool {
+    /// A plain key and the `:` after it on the same line, leaving `pos` at the `:`; nil, consuming
+    /// nothing, for anything else.
+    mutating func scanPlainKey() throws(Stop) -> YAMLNode? {
         let keyStart = pos
-        guard cur.startsPlainScalar else { return false }
         let keyEnd = try scanPlainLine(flow: false)
         var i = keyEnd
-        while i < n && p[i] == .space { i += 1 }
+        while i < n && p[i].isBlank { i += 1 }
         guard at(i) == .colon, at(i + 1).isBlankOrEnd else {
             pos = keyStart
-            return false
+            return nil
         }
-        let colon = i
-        i += 1
+        try checkKeyLength(from: keyStart, to: i)
+        pos = i
+        return .scalar(YAMLScalar(value: scalarText(keyStart, keyEnd), style: .plain, offset: keyStart))
+    }
+
+    /// With `pos` at a key's `:`: a plain scalar value on the same line; nil, consuming nothing, for
+    /// anything else.
+    mutating func scanPlainValue(indent: Int) throws(Stop) -> YAMLNode? {
+        var i = pos + 1
         while i < n && p[i].isBlank { i += 1 }
-        guard i < n, p[i].startsPlainScalar else {
-            pos = keyStart
-            return false
-        }
-        try checkKeyLength(from: keyStart, to: colon)
-        let key = YAMLNode.scalar(YAMLScalar(value: scalarText(keyStart, keyEnd), style: .plain, offset: keyStart))
+        guard i < n, p[i].startsPlainScalar else { return nil }
         pos = i
         let value = try scanPlain(flow: false, minIndent: indent + 1)
-        pairs.push(YAMLPair(key: key, value: .scalar(YAMLScalar(value: value, style: .plain, offset: i))))
-        return true
+        return .scalar(YAMLScalar(value: value, style: .plain, offset: i))
     }
 
     mutating func finishMapping(_ first: Int, _ head: BlockHead, offset: Int) -> YAMLNode {
@@ -780,6 +785,11 @@ private struct ByteParser {
             if cur == .pipe || cur == .greater {
                 try merge(&outer, props)
                 return apply(outer, to: try parseBlockScalar(indent: indent))
+            }
+            if props.isEmpty && cur.startsPlainScalar, let key = try scanPlainKey() {
+                guard depth < YAMLParser.maxDepth else { throw fail(.nestingTooDeep, keyStart) }
+                head = BlockHead(kind: .mapping, props: outer, column: keyColumn)
+                return key
             }
             let isAlias = cur == .star
             if isAlias { try checkAliasProperties(props) }
