@@ -681,6 +681,27 @@ import Yams
         #expect(documents.count == 1)
     }
 
+    /// Bytes that are not UTF-8 never reach the parser in the product, but must not make it trap.
+    @Test func invalidUTF8NeverTraps() {
+        let samples: [[UInt8]] = [
+            [0xFF], [0xC2], [0xE2, 0x82], [0x61, 0x3A, 0x20, 0xC3], [0x22, 0xF0, 0x9F, 0x22], [0x27, 0xC0, 0x80, 0x27],
+            [0x2D, 0x20, 0xED, 0xA0, 0x80], [0x7B, 0x61, 0x3A, 0x20, 0xFE, 0x7D], [0x7C, 0x0A, 0x20, 0x80, 0x81],
+            Array("key: ".utf8) + [0xEF, 0xBF], Array("\"\\".utf8) + [0xC3], Array("&".utf8) + [0xE9, 0x20, 0x61],
+        ]
+        for bytes in samples { _ = YAMLParser.parse(bytes) }
+        var seed: UInt64 = 42
+        for _ in 0..<2000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<(1 + Int(seed % 40)) {
+                seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                bytes.append(UInt8(truncatingIfNeeded: seed >> 56))
+            }
+            _ = YAMLParser.parse(bytes)
+        }
+        let repaired = try? YAMLParser.parse(Array("k: ".utf8) + [0xFF, 0x61]).get().first
+        #expect(Self.scalar(Self.value(repaired, "k"))?.value == "\u{FFFD}a")
+    }
+
     /// Truncations and byte edits of a real spec: never a crash, and the same verdict as Yams.
     @Test func mutatedInputsNeverCrashAndAgreeWithYams() throws {
         let file = Self.repositoryRoot.appendingPathComponent("Tests/LLMDashTests/Fixtures/full-dashboard.yaml")

@@ -293,6 +293,10 @@ private struct ByteParser {
         n = count
     }
 
+    // The byte helpers are `mutating` although they only read: a debug build then passes `self` by
+    // reference instead of copying the whole parser into every frame, which keeps the deepest
+    // nesting allowed well inside a 512 KB thread stack.
+
     @inline(__always) mutating func at(_ i: Int) -> UInt8 { i < n ? p[i] : 0 }
     @inline(__always) var cur: UInt8 { mutating get { pos < n ? p[pos] : 0 } }
     @inline(__always) var column: Int { mutating get { pos - lineStart } }
