@@ -16,17 +16,12 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         .target(name: "PromQL", swiftSettings: strict),
         .target(
             name: "LLMDashCore",
-            dependencies: [
-                "PromQL",
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "Collections", package: "swift-collections"),
-            ],
+            dependencies: ["PromQL"],
             swiftSettings: strict
         ),
         .target(name: "LLMDash", dependencies: ["LLMDashCore"], swiftSettings: strict),
