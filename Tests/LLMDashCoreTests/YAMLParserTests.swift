@@ -600,12 +600,20 @@ import Yams
         (0..<depth).map { String(repeating: " ", count: $0) + "k:\n" }.joined()
     }
 
+    /// Block mappings nested `blocks` deep whose innermost value is a flow sequence nested `flows` deep.
+    static func mixed(blocks: Int, flows: Int) -> String {
+        (0..<(blocks - 1)).map { String(repeating: " ", count: $0) + "k:\n" }.joined()
+            + String(repeating: " ", count: blocks - 1) + "k: " + nestedFlow(flows) + "\n"
+    }
+
     @Test func nestingUpToTheLimitIsAccepted() {
         let limit = YAMLParser.maxDepth
         #expect(Self.failure(Self.nestedFlow(limit)) == nil)
         #expect(Self.failure(Self.nestedBlock(limit)) == nil)
         #expect(Self.failure(Self.nestedMappings(limit)) == nil)
         #expect(Self.failure("a: " + Self.nestedFlow(limit - 1)) == nil)
+        #expect(Self.failure(Self.mixed(blocks: 40, flows: limit - 40)) == nil)
+        #expect(Self.failure(Self.mixed(blocks: 40, flows: limit - 39))?.message == "nesting deeper than 64 levels")
     }
 
     @Test(arguments: [65, 1000, 100_000])
@@ -660,17 +668,26 @@ import Yams
     }
 
     @Test func deepInputOnASmallStack() {
+        final class Verdicts: @unchecked Sendable {
+            var messages: [String] = []
+        }
+        let verdicts = Verdicts()
+        let inputs = [
+            Self.nestedFlow(100_000), Self.nestedBlock(100_000), Self.nestedMappings(2000),
+            String(repeating: "{a: ", count: 100_000), Self.mixed(blocks: 32, flows: 100_000),
+            Self.nestedFlow(YAMLParser.maxDepth), Self.nestedBlock(YAMLParser.maxDepth),
+            Self.nestedMappings(YAMLParser.maxDepth), Self.mixed(blocks: 32, flows: 32),
+        ]
         Self.onSmallStack(512 * 1024) {
-            for text in [
-                Self.nestedFlow(100_000), Self.nestedBlock(100_000), Self.nestedMappings(2000),
-                String(repeating: "{a: ", count: 100_000), String(repeating: "- [", count: 50_000),
-                Self.nestedFlow(YAMLParser.maxDepth), Self.nestedBlock(YAMLParser.maxDepth),
-                Self.nestedMappings(YAMLParser.maxDepth),
-                String(repeating: "- {a: ", count: YAMLParser.maxDepth / 2),
-            ] {
-                _ = YAMLParser.parse(Array(text.utf8))
+            for text in inputs {
+                switch YAMLParser.parse(Array(text.utf8)) {
+                case .success: verdicts.messages.append("ok")
+                case .failure(let error): verdicts.messages.append(error.message)
+                }
             }
         }
+        let tooDeep = "nesting deeper than 64 levels"
+        #expect(verdicts.messages == Array(repeating: tooDeep, count: 5) + ["ok", "ok", "ok", "ok"])
     }
 
     @Test func aliasesAreSharedNotExpanded() throws {
