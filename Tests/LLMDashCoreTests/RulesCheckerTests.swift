@@ -307,5 +307,11 @@ import Testing
         let utf8 = Self.check(yaml, options: RuleCheckOptions(nameValidation: .utf8))
         // `__name__` stays reserved under either scheme.
         #expect(Self.summary(utf8.diagnostics) == ["6:32 error rules.label-name"])
+        // Braces in a record name are an error under either scheme (a query pasted into `record`).
+        let braces = Self.rule("      - record: x{a=\"b\"}\n        expr: up\n")
+        #expect(
+            Self.summary(Self.check(braces, options: RuleCheckOptions(nameValidation: .utf8)).diagnostics) == [
+                "4:17 error rules.record-name"
+            ])
     }
 }

@@ -255,11 +255,13 @@ struct RuleReader {
     // MARK: Names
 
     mutating func checkRecordName(_ name: String, node: YAMLNode) {
-        if name.utf8.contains(UInt8(ascii: "{")) || name.utf8.contains(UInt8(ascii: "}")) {
+        let valid = options.nameValidation.isValidMetricName(name)
+        if valid, options.nameValidation == .legacy { return }  // the common case: legacy names hold no braces
+        if name.utf8.contains(where: { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "}") }) {
             ctx.error(
                 "rules.record-name",
                 "braces present in the recording rule name; should it be in expr?: \(name)", at: node)
-        } else if !options.nameValidation.isValidMetricName(name) {
+        } else if !valid {
             ctx.error(
                 "rules.record-name", "invalid recording rule name: \(name)", at: node,
                 notes: schemeNote(
@@ -287,7 +289,7 @@ struct RuleReader {
 
     /// A map of names to strings; names are checked, values may be any scalar (Go reads `5` as "5").
     mutating func readLabels(_ node: YAMLNode, kind: LabelKind) -> [LabelEntry] {
-        guard let map = MappingReader(node, ctx, what: "'\(kind.word)s'") else { return [] }
+        guard let map = MappingReader(node, ctx, what: kind == .label ? "'labels'" : "'annotations'") else { return [] }
         var out: [LabelEntry] = []
         out.reserveCapacity(map.entries.count)
         for entry in map.entries {
@@ -355,27 +357,40 @@ struct RuleReader {
     /// Rules with the same name and labels (group labels included) anywhere in the file, as promtool's
     /// `--lint=duplicate-rules` finds them: they would write the same series, or raise the same alerts.
     mutating func lintDuplicates(_ groups: [RuleGroup]) {
-        var first: [String: YAMLNode] = [:]
+        var first: [String: (group: Int, rule: Int)] = [:]
+        first.reserveCapacity(groups.reduce(0) { $0 + $1.rules.count })
         for (g, group) in groups.enumerated() {
             for (r, rule) in group.rules.enumerated() where !rule.name.isEmpty {
                 guard g < nameNodes.count, r < nameNodes[g].count, let node = nameNodes[g][r] else { continue }
-                var labels: [String: String] = [:]
-                for label in group.labels { labels[label.name] = label.value }
-                for label in rule.labels { labels[label.name] = label.value }
-                var key = rule.name
-                for name in labels.keys.sorted() {
-                    key += "\u{0}" + name + "\u{1}" + labels[name]!
-                }
-                if let earlier = first[key] {
+                let key = Self.identity(rule, groupLabels: group.labels)
+                if let earlier = first[key], let earlierNode = nameNodes[earlier.group][earlier.rule] {
+                    let at = ctx.location(earlierNode)
                     ctx.warning(
                         "rules.duplicate-rule",
-                        "duplicate rule \(goQuoted(rule.name)): same name and labels as the rule at "
-                            + "\(ctx.location(earlier).line):\(ctx.location(earlier).column)",
+                        "duplicate rule \(goQuoted(rule.name)): same name and labels as the rule at \(at.line):\(at.column)",
                         at: node, notes: [rule.isAlert ? "both raise the same alerts" : "both write the same series"])
                 } else {
-                    first[key] = node
+                    first[key] = (g, r)
                 }
             }
         }
+    }
+
+    /// The rule's name and its label set (group labels overridden by rule labels), sorted, as one string.
+    static func identity(_ rule: Rule, groupLabels: [RuleLabel]) -> String {
+        var labels = rule.labels
+        if !groupLabels.isEmpty {
+            for label in groupLabels where !labels.contains(where: { $0.name == label.name }) { labels.append(label) }
+        }
+        // A later repeat of a name (possible only through merge keys) never reaches here: the reader keeps one.
+        if labels.count > 1 { labels.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) } }
+        var key = rule.name
+        for label in labels {
+            key += "\u{0}"
+            key += label.name
+            key += "\u{1}"
+            key += label.value
+        }
+        return key
     }
 }
