@@ -33,8 +33,8 @@ extension LLMDashCommand.Rules {
                 labels and annotations. Every problem is reported, at file:line:column (inside the expression \
                 for PromQL errors). Rules with the same name and labels are warnings, as in promtool.
 
-                Output follows promtool: `Checking FILE`, then `  SUCCESS: N rules found` or `  FAILED:` and \
-                the problems (on standard error). Exit 0 when every file passes, 1 when any has errors (or \
+                Output follows promtool: "Checking FILE", then "SUCCESS: N rules found", or "FAILED:" and the \
+                problems (on standard error). Exit 0 when every file passes, 1 when any has errors (or \
                 warnings, with --strict), 2 when a file cannot be read.
 
                 Names are checked with the legacy scheme by default (what every Prometheus and promtool 2.x \
