@@ -266,6 +266,11 @@ struct FileOutcome: Sendable {
             diagnostics += more
             dashboards.append(summary)
         }
+        for case .slo(let slo) in documents {
+            let (more, outputs) = SLORules.compile(slo)
+            diagnostics += more
+            if !found.hasErrors { outputs.forEach(sink) }
+        }
         if !diagnostics.isEmpty { source = (path, file.text) }
     }
 }

@@ -1,12 +1,13 @@
 /// A spec document of any kind that a file may hold.
 public enum SpecDocument: Sendable, Hashable {
     case dashboard(DashboardSpec)
+    case slo(SLOSpec)
 }
 
 /// Turns YAML spec files into spec values, reporting every problem at its file:line:column.
 public enum YAMLSpecLoader {
     public static let apiVersion = "llmdash/v1"
-    public static let kinds = ["Dashboard"]
+    public static let kinds = ["Dashboard", "SLO"]
 
     public static func load(_ file: SourceFile) -> (documents: [SpecDocument], diagnostics: [Diagnostic]) {
         let (nodes, parseDiagnostics) = YAMLDocuments.parse(file)
@@ -35,6 +36,8 @@ public enum YAMLSpecLoader {
             return nil
         }
         switch kind {
+        case "SLO":
+            return readSLO(top, ctx).map(SpecDocument.slo)
         default:
             return readDashboard(top, ctx).map(SpecDocument.dashboard)
         }
