@@ -162,6 +162,8 @@ extension YAMLSpecLoader {
             var seconds: Double?
             if let plain = ReadContext.plainValue(belowNode), let number = ReadContext.parseNumber(plain) {
                 seconds = number
+            } else if let text = ReadContext.plainValue(belowNode), let value = fractionalSeconds(text) {
+                seconds = value
             } else if let ms = readDuration(belowNode, ctx, what: "'below'") {
                 seconds = Double(ms) / 1000
             }
@@ -185,6 +187,13 @@ extension YAMLSpecLoader {
             }
             return .latency(backend: backend, signal: signal, below: below, matchers: matchers)
         }
+    }
+
+    /// `0.25s`, `250ms`: a threshold in seconds (fractions allowed, unlike Prometheus durations).
+    static func fractionalSeconds(_ text: String) -> Double? {
+        if text.hasSuffix("ms"), let value = Double(text.dropLast(2)), value.isFinite { return value / 1000 }
+        if text.hasSuffix("s"), let value = Double(text.dropLast()), value.isFinite { return value }
+        return nil
     }
 
     /// Reads `alerting`; true when it sets its own windows.
