@@ -234,4 +234,22 @@ import Yams
                 Self.position(of: "'sum(rate(e", in: yaml), Self.position(of: "'sum(rate(t", in: yaml),
             ])
     }
+
+    @Test func duplicateSLOsAcrossFiles() {
+        let yaml = Self.spec()
+        let result = Compiler.build(files: [
+            SourceFile(path: "a.yaml", text: yaml), SourceFile(path: "b.yaml", text: yaml),
+        ])
+        #expect(result.files.isEmpty)
+        let duplicate = result.diagnostics.filter { $0.id == "spec.duplicate-slo" }
+        #expect(duplicate.count == 1)
+        #expect(duplicate.first?.location?.file == "b.yaml")
+    }
+
+    @Test func buildWritesRulesAndTests() {
+        let result = Compiler.build(files: [SourceFile(path: "slo.yaml", text: Self.spec())])
+        #expect(!result.diagnostics.hasErrors)
+        #expect(
+            result.files.map(\.path) == ["rules/chat/availability.test.yaml", "rules/chat/availability.yaml"])
+    }
 }

@@ -113,12 +113,15 @@ public enum Compiler {
             for (i, outcome) in done { outcomes[i] = outcome }
         }
         var report = BuildReport(diagnostics: fileDiagnostics, sources: [:], dashboards: [])
+        var slos: [SLOSummary] = []
         for outcome in [extraOutcome] + outcomes {
             report.diagnostics += outcome.diagnostics
             report.dashboards += outcome.dashboards
+            slos += outcome.slos
             if let (path, text) = outcome.source { report.sources[path] = text }
         }
         report.diagnostics += crossChecks(report.dashboards, options: options)
+        report.diagnostics += SLORules.crossChecks(slos)
         sink(
             OutputFile(
                 path: "provisioning/dashboards/llmdash.yaml",
@@ -140,12 +143,15 @@ public enum Compiler {
     public static func build(files: [SourceFile], options: BuildOptions = BuildOptions()) -> BuildResult {
         collect { sink in
             var report = BuildReport(diagnostics: [], sources: [:], dashboards: [])
+            var slos: [SLOSummary] = []
             for file in files {
                 let outcome = FileOutcome(file: file, options: options, sink: sink)
                 report.diagnostics += outcome.diagnostics
                 report.dashboards += outcome.dashboards
+                slos += outcome.slos
             }
             report.diagnostics += crossChecks(report.dashboards, options: options)
+            report.diagnostics += SLORules.crossChecks(slos)
             return report
         }
     }
@@ -232,6 +238,7 @@ public enum Compiler {
 struct FileOutcome: Sendable {
     var diagnostics: [Diagnostic] = []
     var dashboards: [DashboardSummary] = []
+    var slos: [SLOSummary] = []
     var source: (String, String)?
 
     init() {}
@@ -269,6 +276,7 @@ struct FileOutcome: Sendable {
         for case .slo(let slo) in documents {
             let (more, outputs) = SLORules.compile(slo)
             diagnostics += more
+            slos.append(SLOSummary(id: slo.id, path: SLORules.rulePath(slo), location: slo.location))
             if !found.hasErrors { outputs.forEach(sink) }
         }
         if !diagnostics.isEmpty { source = (path, file.text) }

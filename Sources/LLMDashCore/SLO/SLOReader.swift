@@ -257,7 +257,7 @@ extension YAMLSpecLoader {
                 }
                 windows.append(BurnWindow(severity, long: long, short: short, budgetPercent: budget))
             }
-            slo.windows = windows.sorted { $0.severity == .page && $1.severity == .ticket }
+            slo.windows = windows.filter { $0.severity == .page } + windows.filter { $0.severity == .ticket }
             return true
         }
         return false

@@ -15,6 +15,13 @@ struct PromRuleGroup: Sendable, Hashable {
     var rules: [PromRule]
 }
 
+/// What a build learnt about one SLO, for checks across files.
+struct SLOSummary: Sendable, Hashable {
+    var id: String
+    var path: String
+    var location: SourceLocation?
+}
+
 /// Sloth-compatible recording and alerting rules for an SLO, and `promtool test rules` tests for them.
 public enum SLORules {
     /// The rule file's path in the build output.
@@ -40,6 +47,31 @@ public enum SLORules {
             OutputFile(path: testPath(slo), text: SLORuleTests.testFile(slo)),
         ]
         return (diagnostics, files)
+    }
+
+    /// Checks across spec files: two SLOs with the same service and name would write the same rule file.
+    static func crossChecks(_ slos: [SLOSummary]) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        var seen: [String: SourceLocation?] = [:]
+        var paths: [String: String] = [:]
+        for slo in slos {
+            if let first = seen[slo.id] {
+                diagnostics.append(
+                    .error(
+                        "spec.duplicate-slo", "another SLO is named '\(slo.id)' (service and name)", at: slo.location,
+                        notes: first.map { ["first defined at \($0)"] } ?? []))
+                continue
+            }
+            seen[slo.id] = slo.location
+            if let other = paths[slo.path.lowercased()], other != slo.id {
+                diagnostics.append(
+                    .error(
+                        "spec.path-clash", "SLOs '\(slo.id)' and '\(other)' differ only in letter case",
+                        at: slo.location, notes: ["their rule files would clash on case-insensitive file systems"]))
+            }
+            paths[slo.path.lowercased()] = slo.id
+        }
+        return diagnostics
     }
 
     // MARK: Rules
