@@ -14,11 +14,7 @@ public enum YAMLParser {
         bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress, !buffer.isEmpty else { return .success([]) }
             var parser = ByteParser(base: base, count: buffer.count)
-            defer {
-                parser.items.release()
-                parser.pairs.release()
-                parser.strings.release()
-            }
+            defer { parser.strings.release() }
             do throws(ByteParser.Stop) {
                 return .success(try parser.parseStream())
             } catch {
@@ -111,53 +107,6 @@ private struct Properties {
     var isEmpty: Bool { start < 0 }
     var hasAnchor: Bool { anchorEnd > anchorStart }
     var hasTag: Bool { tagEnd > tagStart }
-}
-
-/// A stack of collection entries in memory of its own: a finished collection moves its entries into
-/// an array of exactly their number, instead of growing an array one entry at a time.
-private struct EntryStack<Element> {
-    private var base: UnsafeMutablePointer<Element>?
-    private(set) var count = 0
-    private var capacity = 0
-
-    mutating func push(_ element: consuming Element) {
-        if count == capacity {
-            let newCapacity = max(64, capacity * 2)
-            let storage = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
-            if let base {
-                storage.moveInitialize(from: base, count: count)
-                base.deallocate()
-            }
-            base = storage
-            capacity = newCapacity
-        }
-        guard let base else { return }
-        (base + count).initialize(to: element)
-        count += 1
-    }
-
-    /// Moves the entries from `start` on into a new array.
-    mutating func pop(from start: Int) -> [Element] {
-        let length = count - start
-        guard length > 0, let base else { return [] }
-        count = start
-        // reserveCapacity and append are specialized for the element type, unlike
-        // Array(unsafeUninitializedCapacity:), which looks up the storage type on every call.
-        var array: [Element] = []
-        array.reserveCapacity(length)
-        for i in start..<(start + length) { array.append((base + i).move()) }
-        return array
-    }
-
-    mutating func release() {
-        if let base {
-            base.deinitialize(count: count)
-            base.deallocate()
-        }
-        base = nil
-        count = 0
-        capacity = 0
-    }
 }
 
 /// Strings of up to 15 bytes made so far, by content: configuration files repeat their keys and
@@ -279,9 +228,6 @@ private struct ByteParser {
     var strings = StringCache()
     /// What `locateBlockNode` or `readBlockHead` found when it returned no node.
     var head = BlockHead(kind: .node)
-    /// Entries of the collections being built, inner ones above outer ones.
-    var items = EntryStack<YAMLNode>()
-    var pairs = EntryStack<YAMLPair>()
     var problem = Problem.expectedNodeContent
     var problemAt = 0
     /// Where `skipLines` or a scalar that ends at a later line left `pos`: the first content
@@ -629,35 +575,38 @@ private struct ByteParser {
     mutating func parseBlockSequence(_ head: BlockHead, depth: Int) throws(Stop) -> YAMLNode {
         guard depth < YAMLParser.maxDepth else { throw fail(.nestingTooDeep, pos) }
         let start = pos
-        let first = items.count
+        var entries: [YAMLNode] = []
+        entries.reserveCapacity(4)
         repeat {
             pos += 1  // the '-'
-            items.push(try parseBlockNode(indent: head.column, after: .entry, depth: depth + 1))
+            entries.append(try parseBlockNode(indent: head.column, after: .entry, depth: depth + 1))
         } while try nextBlockEntry(indent: head.column, sequence: true)
-        return apply(head.props, to: .sequence(YAMLSequence(items: items.pop(from: first), offset: start)))
+        return apply(head.props, to: .sequence(YAMLSequence(items: entries, offset: start)))
     }
 
     /// A block mapping in column `head.column` whose first key has been read; `pos` is at the key's `:`.
     mutating func parseBlockMapping(_ head: BlockHead, firstKey: consuming YAMLNode, depth: Int) throws(Stop)
         -> YAMLNode
     {
-        let first = pairs.count
+        var entries: [YAMLPair] = []
+        entries.reserveCapacity(4)
         let offset = firstKey.offset
         var key = firstKey
         while true {
             pos += 1  // the ':'
             let value = try parseBlockNode(indent: head.column, after: .value, depth: depth + 1)
-            guard let next = try addPair(key: key, value: value, indent: head.column, depth: depth + 1) else { break }
+            guard let next = try addPair(&entries, key: key, value: value, indent: head.column, depth: depth + 1)
+            else { break }
             key = next
         }
-        return finishMapping(first, head, offset: offset)
+        return apply(head.props, to: .mapping(YAMLMapping(pairs: entries, offset: offset)))
     }
 
     /// Stores a pair of a block mapping; then reads and returns the next key, if the mapping goes on.
-    mutating func addPair(key: consuming YAMLNode, value: consuming YAMLNode, indent: Int, depth: Int) throws(Stop)
-        -> YAMLNode?
-    {
-        pairs.push(YAMLPair(key: key, value: value))
+    mutating func addPair(
+        _ pairs: inout [YAMLPair], key: consuming YAMLNode, value: consuming YAMLNode, indent: Int, depth: Int
+    ) throws(Stop) -> YAMLNode? {
+        pairs.append(YAMLPair(key: key, value: value))
         while true {
             guard try nextBlockEntry(indent: indent, sequence: false) else { return nil }
             // The common case, `key: value` with plain scalars on one line, without the general machinery.
@@ -665,7 +614,7 @@ private struct ByteParser {
                 return try parseMappingKey(indent: indent, depth: depth)
             }
             guard let value = try scanPlainValue(indent: indent) else { return key }
-            pairs.push(YAMLPair(key: key, value: value))
+            pairs.append(YAMLPair(key: key, value: value))
         }
     }
 
@@ -694,10 +643,6 @@ private struct ByteParser {
         pos = i
         let value = try scanPlain(flow: false, minIndent: indent + 1)
         return .scalar(YAMLScalar(value: value, style: .plain, offset: i))
-    }
-
-    mutating func finishMapping(_ first: Int, _ head: BlockHead, offset: Int) -> YAMLNode {
-        apply(head.props, to: .mapping(YAMLMapping(pairs: pairs.pop(from: first), offset: offset)))
     }
 
     /// After an indicator: reads what is on the rest of the line and, if nothing, finds where the node
@@ -1071,29 +1016,44 @@ private struct ByteParser {
 
     /// `[...]` or `{...}` at `pos`.
     mutating func parseFlowCollection(blockIndent: Int, depth: Int) throws(Stop) -> YAMLNode {
-        let open = pos
-        guard depth < YAMLParser.maxDepth else { throw fail(.nestingTooDeep, open) }
+        guard depth < YAMLParser.maxDepth else { throw fail(.nestingTooDeep, pos) }
         pos += 1
-        if p[open] == .lbracket {
-            let first = items.count
-            while try flowEntryFollows(open, first: items.count == first) {
-                if try pushPlainFlowItem(blockIndent: blockIndent) { continue }
-                items.push(try parseFlowEntry(blockIndent: blockIndent, open: open, depth: depth + 1))
+        if p[pos - 1] == .lbracket {
+            return try parseFlowSequence(open: pos - 1, blockIndent: blockIndent, depth: depth)
+        }
+        return try parseFlowMapping(open: pos - 1, blockIndent: blockIndent, depth: depth)
+    }
+
+    mutating func parseFlowSequence(open: Int, blockIndent: Int, depth: Int) throws(Stop) -> YAMLNode {
+        var entries: [YAMLNode] = []
+        entries.reserveCapacity(4)
+        while try flowEntryFollows(open, first: entries.isEmpty) {
+            if let item = try plainFlowItem(blockIndent: blockIndent) {
+                entries.append(item)
+            } else {
+                entries.append(try parseFlowEntry(blockIndent: blockIndent, open: open, depth: depth + 1))
             }
-            return .sequence(YAMLSequence(items: items.pop(from: first), offset: open))
         }
-        let first = pairs.count
-        while try flowEntryFollows(open, first: pairs.count == first) {
-            if try pushPlainFlowPair(blockIndent: blockIndent, open: open) { continue }
-            pairs.push(try parseFlowPair(blockIndent: blockIndent, open: open, depth: depth + 1))
+        return .sequence(YAMLSequence(items: entries, offset: open))
+    }
+
+    mutating func parseFlowMapping(open: Int, blockIndent: Int, depth: Int) throws(Stop) -> YAMLNode {
+        var entries: [YAMLPair] = []
+        entries.reserveCapacity(4)
+        while try flowEntryFollows(open, first: entries.isEmpty) {
+            if let pair = try plainFlowPair(blockIndent: blockIndent) {
+                entries.append(pair)
+            } else {
+                entries.append(try parseFlowPair(blockIndent: blockIndent, open: open, depth: depth + 1))
+            }
         }
-        return .mapping(YAMLMapping(pairs: pairs.pop(from: first), offset: open))
+        return .mapping(YAMLMapping(pairs: entries, offset: open))
     }
 
     /// A plain scalar alone as an entry of a flow sequence, read without the general machinery.
-    /// Consumes nothing and returns false for any other entry.
-    mutating func pushPlainFlowItem(blockIndent: Int) throws(Stop) -> Bool {
-        guard cur.startsPlainScalar else { return false }
+    /// Nil, consuming nothing, for any other entry.
+    mutating func plainFlowItem(blockIndent: Int) throws(Stop) -> YAMLNode? {
+        guard cur.startsPlainScalar else { return nil }
         let start = pos
         let startLine = lineStart
         let value = try scanPlain(flow: true, minIndent: blockIndent + 1)
@@ -1102,23 +1062,22 @@ private struct ByteParser {
         guard i < n, p[i] == .comma || p[i] == .rbracket else {
             pos = start
             lineStart = startLine
-            return false
+            return nil
         }
-        items.push(.scalar(YAMLScalar(value: value, style: .plain, offset: start)))
-        return true
+        return .scalar(YAMLScalar(value: value, style: .plain, offset: start))
     }
 
     /// `key: value` with plain scalars (or an empty value) in a flow mapping, read without the general
-    /// machinery. Consumes nothing and returns false for any other entry.
-    mutating func pushPlainFlowPair(blockIndent: Int, open: Int) throws(Stop) -> Bool {
-        guard cur.startsPlainScalar else { return false }
+    /// machinery. Nil, consuming nothing, for any other entry.
+    mutating func plainFlowPair(blockIndent: Int) throws(Stop) -> YAMLPair? {
+        guard cur.startsPlainScalar else { return nil }
         let keyStart = pos
         let keyEnd = try scanPlainLine(flow: true)
         var i = keyEnd
         while i < n && p[i].isBlank { i += 1 }
         guard at(i) == .colon else {
             pos = keyStart
-            return false
+            return nil
         }
         let colon = i
         i += 1
@@ -1127,19 +1086,14 @@ private struct ByteParser {
         let empty = b == .comma || b == .rbrace
         guard empty || b.startsPlainScalar else {
             pos = keyStart
-            return false
+            return nil
         }
         try checkKeyLength(from: keyStart, to: colon)
         let key = YAMLNode.scalar(YAMLScalar(value: scalarText(keyStart, keyEnd), style: .plain, offset: keyStart))
-        if empty {
-            pos = i
-            pairs.push(YAMLPair(key: key, value: emptyNode(at: colon + 1)))
-            return true
-        }
         pos = i
+        if empty { return YAMLPair(key: key, value: emptyNode(at: colon + 1)) }
         let value = try scanPlain(flow: true, minIndent: blockIndent + 1)
-        pairs.push(YAMLPair(key: key, value: .scalar(YAMLScalar(value: value, style: .plain, offset: i))))
-        return true
+        return YAMLPair(key: key, value: .scalar(YAMLScalar(value: value, style: .plain, offset: i)))
     }
 
     /// Before an entry of the flow collection opened at `open`: consumes the `,` after the previous
