@@ -170,7 +170,7 @@ extension YAMLSpecLoader {
             guard let below = seconds else { return nil }
             if let buckets = SLOBuckets.known(backend, signal) {
                 if !buckets.contains(where: { abs($0 - below) < 1e-9 }) {
-                    let near = buckets.sorted { abs($0 - below) < abs($1 - below) }.prefix(2).sorted()
+                    let near = [buckets.last { $0 < below }, buckets.first { $0 > below }].compactMap { $0 }
                     ctx.error(
                         "spec.invalid-value",
                         "\(SLOMath.number(below))s is not a bucket boundary of \(metric.name)", at: belowNode,
