@@ -187,6 +187,18 @@ public enum SLORuleTests {
                 out += "          - labels: \(y(labelSet(base.merging(["sloth_window": w]) { $1 })))\n"
                 out += "            value: 1\n"
             }
+            let period = slo.periodText
+            out +=
+                "      - expr: \(y("abs(slo:sli_error:ratio_rate\(period)\(f) - \(SLOMath.number(scenario.ratio))) < bool 1e-9"))\n"
+            out += "        eval_time: \(hours)h\n        exp_samples:\n"
+            out += "          - labels: \(y(labelSet(base.merging(["sloth_window": period]) { $1 })))\n"
+            out += "            value: 1\n"
+            let remaining = SLOMath.number(SLOMath.tidy(1 - scenario.ratio / slo.errorBudget))
+            out +=
+                "      - expr: \(y("abs(slo:period_error_budget_remaining:ratio\(f) - (\(remaining))) < bool 1e-6"))\n"
+            out += "        eval_time: \(hours)h\n        exp_samples:\n"
+            out += "          - labels: \(y(labelSet(base.merging(["sloth_window": period]) { $1 })))\n"
+            out += "            value: 1\n"
             out += "      - expr: \(y("abs(slo:current_burn_rate:ratio\(f) - \(burn)) < bool 1e-6"))\n"
             out += "        eval_time: \(hours)h\n        exp_samples:\n"
             out += "          - labels: \(y(labelSet(base.merging(["sloth_window": "5m"]) { $1 })))\n"
