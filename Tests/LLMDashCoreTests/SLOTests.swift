@@ -252,4 +252,19 @@ import Yams
         #expect(
             result.files.map(\.path) == ["rules/chat/availability.test.yaml", "rules/chat/availability.yaml"])
     }
+
+    @Test func labelAndAnnotationNames() {
+        let yaml = Self.spec(
+            extra: """
+                  alerting:
+                    annotations: {runbook-url: x}
+                    page: {labels: {sloth_severity: x}}
+                """
+        ).replacing("labels: {team: llm}", with: "labels: {9team: llm}")
+        #expect(
+            Self.errors(Self.load(yaml).diagnostics) == [
+                Self.position(of: "9team", in: yaml), Self.position(of: "runbook-url", in: yaml),
+                Self.position(of: "sloth_severity", in: yaml),
+            ])
+    }
 }

@@ -39,7 +39,10 @@ extension YAMLSpecLoader {
         var slo = SLOSpec(name: name, service: service, objective: objective, periodMilliseconds: period, sli: sli)
         slo.description = meta.string("description")
         slo.location = meta.location("name") ?? ctx.location(top.node)
-        if let node = spec.value("labels") { slo.labels = readLabels(node, ctx, what: "labels") }
+        if let node = spec.value("labels") {
+            slo.labels = readLabels(node, ctx, what: "labels")
+            checkLabelNames(node, ctx, slo.labels)
+        }
         var ownWindows = false
         if let node = spec.value("alerting") { ownWindows = readAlerting(node, ctx, into: &slo) }
         if !ownWindows {
@@ -82,13 +85,16 @@ extension YAMLSpecLoader {
         }
     }
 
-    static func checkLabelNames(_ node: YAMLNode, _ ctx: ReadContext, _ labels: [String: String]) {
+    static func checkLabelNames(
+        _ node: YAMLNode, _ ctx: ReadContext, _ labels: [String: String], annotations: Bool = false
+    ) {
         guard case .mapping(let mapping) = node else { return }
         for pair in mapping.pairs {
             guard case .scalar(let key) = pair.key, labels[key.value] != nil else { continue }
             if !isLabelName(key.value) {
-                ctx.error("spec.invalid-value", "'\(key.value)' is not a valid label name", at: pair.key)
-            } else if key.value.hasPrefix("sloth_") || key.value == "alertname" {
+                let what = annotations ? "an annotation" : "a label"
+                ctx.error("spec.invalid-value", "'\(key.value)' is not a valid \(what) name", at: pair.key)
+            } else if !annotations && (key.value.hasPrefix("sloth_") || key.value == "alertname") {
                 ctx.error("spec.invalid-value", "the label '\(key.value)' is set by llmdash", at: pair.key)
             }
         }
@@ -200,7 +206,10 @@ extension YAMLSpecLoader {
     static func readAlerting(_ node: YAMLNode, _ ctx: ReadContext, into slo: inout SLOSpec) -> Bool {
         guard let map = MappingReader(node, ctx, what: "alerting") else { return false }
         map.allow(["page", "ticket", "windows", "annotations"])
-        if let node = map.value("annotations") { slo.annotations = readLabels(node, ctx, what: "annotations") }
+        if let node = map.value("annotations") {
+            slo.annotations = readLabels(node, ctx, what: "annotations")
+            checkLabelNames(node, ctx, slo.annotations, annotations: true)
+        }
         for severity in SLOSeverity.allCases {
             guard map.has(severity.rawValue) else { continue }
             guard let body = map.value(severity.rawValue) else {
@@ -227,6 +236,7 @@ extension YAMLSpecLoader {
             }
             if let node = alert.value("annotations") {
                 settings.annotations = readLabels(node, ctx, what: "annotations")
+                checkLabelNames(node, ctx, settings.annotations, annotations: true)
             }
             if severity == .page { slo.page = settings } else { slo.ticket = settings }
         }
