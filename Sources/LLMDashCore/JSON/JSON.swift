@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A JSON value. Object members are kept sorted by key (byte-wise), so writing needs no sorting and
 /// the same value always gives the same bytes.
 public enum JSON: Sendable, Hashable {
@@ -64,9 +72,19 @@ public struct JSONMembers: Sendable, Hashable, ExpressibleByDictionaryLiteral {
 
     /// Sorts pairs by key; a later pair wins over an earlier one with the same key.
     public init(unsorted pairs: [(String, JSON)]) {
-        let order = pairs.indices.sorted { a, b in
-            let (x, y) = (pairs[a].0, pairs[b].0)
-            return x == y ? a < b : x.utf8.lexicographicallyPrecedes(y.utf8)
+        // Objects are small: an insertion sort on byte-wise keys beats a general sort here.
+        var order = Array(pairs.indices)
+        for i in 1..<max(order.count, 1) {
+            let current = order[i]
+            var j = i
+            while j > 0 {
+                let previous = order[j - 1]
+                let c = JSONMembers.compare(pairs[previous].0, pairs[current].0)
+                if c < 0 || (c == 0 && previous < current) { break }
+                order[j] = previous
+                j -= 1
+            }
+            order[j] = current
         }
         keys = []
         values = []
@@ -82,6 +100,22 @@ public struct JSONMembers: Sendable, Hashable, ExpressibleByDictionaryLiteral {
         }
     }
 
+    /// Byte-wise comparison of two strings' UTF-8: negative, zero or positive.
+    static func compare(_ a: String, _ b: String) -> Int {
+        var a = a
+        var b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let n = min(x.count, y.count)
+                if n > 0, let p = x.baseAddress, let q = y.baseAddress {
+                    let c = memcmp(p, q, n)
+                    if c != 0 { return Int(c) }
+                }
+                return x.count - y.count
+            }
+        }
+    }
+
     public var count: Int { keys.count }
     public var isEmpty: Bool { keys.isEmpty }
 
@@ -91,7 +125,7 @@ public struct JSONMembers: Sendable, Hashable, ExpressibleByDictionaryLiteral {
         while lo < hi {
             let mid = (lo + hi) / 2
             if keys[mid] == key { return values[mid] }
-            if keys[mid].utf8.lexicographicallyPrecedes(key.utf8) { lo = mid + 1 } else { hi = mid }
+            if JSONMembers.compare(keys[mid], key) < 0 { lo = mid + 1 } else { hi = mid }
         }
         return nil
     }
