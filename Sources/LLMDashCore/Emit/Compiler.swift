@@ -219,6 +219,7 @@ public enum Compiler {
         var (resolved, diagnostics) = Resolver.resolve(spec)
         diagnostics = spec.diagnostics + diagnostics
         diagnostics += QueryValidator.check(spec, file: file, options: options.promql)
+        diagnostics += Linter.lint(spec, resolved: resolved, file: file, options: options)
         let path = dashboardPath(spec)
         let summary = DashboardSummary(
             uid: spec.uid, title: spec.title, folder: spec.folder, path: path, location: spec.location)

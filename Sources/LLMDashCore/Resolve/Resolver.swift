@@ -129,17 +129,6 @@ public enum Resolver {
                 diagnostics.append(.error("spec.empty-query", "query is empty", at: query.location ?? panel.location))
             }
         }
-        if let steps = panel.field.thresholds {
-            let values = steps.compactMap(\.value)
-            if values != values.sorted() {
-                diagnostics.append(
-                    .warning(
-                        "lint.thresholds-order",
-                        "threshold values are not in ascending order: "
-                            + values.map(JSONWriter.formatDouble).joined(separator: ", "),
-                        at: panel.field.thresholdsLocation ?? panel.location))
-            }
-        }
         if let min = panel.field.min, let max = panel.field.max, min >= max {
             diagnostics.append(
                 .error(

@@ -38,31 +38,10 @@ enum QueryValidator {
     ) -> [Diagnostic] {
         let result = GrafanaQuery.check(query, variables: variables, options: options)
         guard !result.diagnostics.isEmpty else { return [] }
-        var positions: ScalarPositions?
-        if let source, let file {
-            positions = ScalarPositions(
-                value: container ?? query, source: source.style, start: source.offset, in: file.utf8)
-        }
+        let locator = QueryLocator(
+            query, source: source, fallback: fallback, file: file, valueOffset: valueOffset, container: container)
         return result.diagnostics.map { d in
-            let severity: Diagnostic.Severity = d.severity == .error ? .error : .warning
-            if let positions, let file {
-                // "Unexpected end of input" points just past the query's last character, not at the next line.
-                let bytes = query.utf8
-                var end = bytes.count
-                while end > 0,
-                    [0x20, 0x09, 0x0A, 0x0D].contains(bytes[bytes.index(bytes.startIndex, offsetBy: end - 1)])
-                {
-                    end -= 1
-                }
-                let at = min(d.range.lowerBound, end)
-                let offset =
-                    at == end && end > 0
-                    ? positions.fileOffset(valueOffset + end - 1) + 1 : positions.fileOffset(valueOffset + at)
-                return Diagnostic(severity, id: d.id.rawValue, d.message, at: file.location(ofByte: offset))
-            }
-            // No file to point into (a DSL string): quote the query with a caret under the problem.
-            return Diagnostic(
-                severity, id: d.id.rawValue, d.message, at: fallback, notes: [caretNote(query, d.range)])
+            locator.diagnostic(d.severity == .error ? .error : .warning, id: d.id.rawValue, d.message, at: d.range)
         }
     }
 
@@ -74,6 +53,60 @@ enum QueryValidator {
         let line = String(decoding: bytes[lineStart..<lineEnd], as: UTF8.self)
         let pad = String(repeating: " ", count: String(decoding: bytes[lineStart..<lower], as: UTF8.self).count)
         return "in the query:\n      \(line)\n      \(pad)^"
+    }
+}
+
+/// Turns byte ranges in a query into diagnostics at the user's text: inside the YAML scalar the query came
+/// from (whatever its style), or, for a query with no file behind it (a DSL string, a generated query), at a
+/// fallback location with the query quoted and a caret under the problem. Build one only when there is
+/// something to report: it maps the whole scalar.
+struct QueryLocator {
+    let query: String
+    let fallback: SourceLocation?
+    let file: SourceFile?
+    /// Where `query` starts inside the YAML value it came from (a variable query's PromQL inside its call).
+    let valueOffset: Int
+    private let positions: ScalarPositions?
+
+    /// `container` is the whole YAML value when `query` is only part of it, starting at `valueOffset`.
+    init(
+        _ query: String, source: ScalarSource?, fallback: SourceLocation?, file: SourceFile?, valueOffset: Int = 0,
+        container: String? = nil
+    ) {
+        self.query = query
+        self.fallback = fallback
+        self.file = file
+        self.valueOffset = valueOffset
+        if let source, let file {
+            positions = ScalarPositions(
+                value: container ?? query, source: source.style, start: source.offset, in: file.utf8)
+        } else {
+            positions = nil
+        }
+    }
+
+    /// A diagnostic at the start of `range`, a byte range of the query.
+    func diagnostic(
+        _ severity: Diagnostic.Severity, id: String, _ message: String, at range: Range<Int>, notes: [String] = []
+    ) -> Diagnostic {
+        if let positions, let file {
+            // "Unexpected end of input" points just past the query's last character, not at the next line.
+            let bytes = query.utf8
+            var end = bytes.count
+            while end > 0,
+                [0x20, 0x09, 0x0A, 0x0D].contains(bytes[bytes.index(bytes.startIndex, offsetBy: end - 1)])
+            {
+                end -= 1
+            }
+            let at = min(range.lowerBound, end)
+            let offset =
+                at == end && end > 0
+                ? positions.fileOffset(valueOffset + end - 1) + 1 : positions.fileOffset(valueOffset + at)
+            return Diagnostic(severity, id: id, message, at: file.location(ofByte: offset), notes: notes)
+        }
+        // No file to point into: quote the query with a caret under the problem.
+        return Diagnostic(
+            severity, id: id, message, at: fallback, notes: [QueryValidator.caretNote(query, range)] + notes)
     }
 }
 

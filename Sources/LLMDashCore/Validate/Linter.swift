@@ -1,0 +1,166 @@
+import PromQL
+
+/// Lints a dashboard: what Prometheus and Grafana accept but a careful engineer would not. Every finding is
+/// a warning (`check --strict` makes warnings errors) pointing at the user's text. Queries that do not
+/// parse are left to ``QueryValidator``.
+public enum Linter {
+    /// Every lint, in the order they are documented.
+    public static let rules: [LintRule] =
+        queryLints.map { $0.rule } + [UnknownUnitLint.rule, ThresholdsOrderLint.rule, OverlapLint.rule]
+
+    static var queryLints: [any QueryLint.Type] {
+        [
+            UnknownMetricLint.self, RemovedMetricLint.self, RateOnGaugeLint.self, CounterWithoutRateLint.self,
+            QuantileWithoutLeLint.self, LegendLabelLint.self, RateWindowLint.self,
+        ]
+    }
+
+    public static func lint(
+        _ spec: DashboardSpec, resolved: ResolvedDashboard, file: SourceFile?, options: BuildOptions
+    ) -> [Diagnostic] {
+        let context = LintContext(spec: spec, options: options)
+        var diagnostics: [Diagnostic] = []
+        let variables = Set(spec.variables.map(\.name))
+        for panel in spec.panels + spec.rows.flatMap(\.panels) {
+            for query in panel.queries {
+                diagnostics += lint(
+                    query.expr, use: .panel(legend: query.legend, format: query.format), source: query.exprSource,
+                    fallback: query.location ?? panel.location, file: file, variables: variables, context: context)
+            }
+            diagnostics += UnknownUnitLint.check(panel)
+            diagnostics += ThresholdsOrderLint.check(panel)
+        }
+        for annotation in spec.annotations {
+            diagnostics += lint(
+                annotation.expr, use: .annotation, source: annotation.exprSource, fallback: annotation.location,
+                file: file, variables: variables, context: context)
+        }
+        for variable in spec.variables where variable.kind == .query {
+            guard let (inner, start) = VariableQuery.promQL(in: variable.query) else { continue }
+            diagnostics += lint(
+                inner, use: .variable, source: variable.querySource, fallback: variable.location, file: file,
+                variables: variables.subtracting([variable.name]), context: context, valueOffset: start,
+                container: variable.query)
+        }
+        diagnostics += OverlapLint.check(OverlapLint.boxes(resolved))
+        return diagnostics
+    }
+
+    /// Runs the query lints on one query; `valueOffset` is where it starts inside the YAML value `container`.
+    static func lint(
+        _ text: String, use: LintedQuery.Use, source: ScalarSource?, fallback: SourceLocation?, file: SourceFile?,
+        variables: Set<String>, context: LintContext, valueOffset: Int = 0, container: String? = nil
+    ) -> [Diagnostic] {
+        let check = GrafanaQuery.check(text, variables: variables, options: context.options.promql)
+        guard check.isValid, let expr = check.expr else { return [] }
+        let query = LintedQuery(text: text, check: check, expr: expr, use: use)
+        var findings: [QueryFinding] = []
+        for lint in queryLints { findings += lint.check(query, context) }
+        guard !findings.isEmpty else { return [] }
+        let locator = QueryLocator(
+            text, source: source, fallback: fallback, file: file, valueOffset: valueOffset, container: container)
+        return findings.map { locator.diagnostic(.warning, id: $0.id, $0.message, at: $0.range, notes: $0.notes) }
+    }
+}
+
+/// What the lints of one dashboard share.
+struct LintContext: Sendable {
+    var backend: Backend?
+    var options: BuildOptions
+    /// The scrape interval in seconds, when `options.scrapeInterval` is a duration.
+    var scrapeInterval: Double?
+
+    init(spec: DashboardSpec, options: BuildOptions) {
+        self.backend = spec.backend
+        self.options = options
+        self.scrapeInterval = Self.seconds(options.scrapeInterval)
+    }
+
+    init(backend: Backend?, options: BuildOptions = BuildOptions()) {
+        self.backend = backend
+        self.options = options
+        self.scrapeInterval = Self.seconds(options.scrapeInterval)
+    }
+
+    /// A Prometheus duration (`15s`, `1m30s`, `500ms`) in seconds; nil unless it is one and above zero.
+    static func seconds(_ duration: String) -> Double? {
+        let units: [(String, Double)] = [
+            ("ms", 0.001), ("y", 31_536_000), ("w", 604_800), ("d", 86_400), ("h", 3600), ("m", 60), ("s", 1),
+        ]
+        var rest = Substring(duration)
+        var total = 0.0
+        var lastScale = Double.infinity
+        while !rest.isEmpty {
+            let digits = rest.prefix { $0.isASCII && $0.isNumber }
+            guard !digits.isEmpty, let value = Double(digits) else { return nil }
+            rest = rest.dropFirst(digits.count)
+            // Units in descending order, each at most once, as Prometheus's `model.ParseDuration` requires.
+            guard let (unit, scale) = units.first(where: { rest.hasPrefix($0.0) }), scale < lastScale else {
+                return nil
+            }
+            rest = rest.dropFirst(unit.count)
+            total += value * scale
+            lastScale = scale
+        }
+        return total > 0 ? total : nil
+    }
+}
+
+/// A query under lint: its text, its syntax tree (variables replaced by stand-ins of the same length, so
+/// byte ranges hold in `text`) and what it is for.
+struct LintedQuery {
+    enum Use: Hashable {
+        /// A panel target, with its legend format.
+        case panel(legend: String?, format: QuerySpec.Format?)
+        case annotation
+        /// The PromQL inside a variable's `label_values(…)` or `query_result(…)`: its values are not shown.
+        case variable
+    }
+
+    var text: String
+    var check: GrafanaCheckResult
+    var expr: Expr
+    var use: Use
+
+    /// Whether a Grafana variable stands in for part of `range` (a metric or label name).
+    func hasVariable(in range: Range<Int>) -> Bool { !check.substitutions(in: range).isEmpty }
+
+    /// Every selector with a literal metric name, with the name's byte range.
+    var namedSelectors: [(name: String, range: Range<Int>)] {
+        var out: [(String, Range<Int>)] = []
+        expr.walk { node in
+            let selector: VectorSelector
+            switch node {
+            case .vectorSelector(let v): selector = v
+            case .matrixSelector(let m): selector = m.selector
+            default: return
+            }
+            guard let name = selector.name else { return }
+            let start = selector.sourceRange.lowerBound
+            let range = selector.metricName != nil ? start..<(start + name.utf8.count) : selector.sourceRange
+            if !hasVariable(in: range) { out.append((name, range)) }
+        }
+        return out
+    }
+
+    /// The text of a byte range of the query.
+    func text(_ range: Range<Int>) -> String {
+        let bytes = Array(text.utf8)
+        let clamped = min(range.lowerBound, bytes.count)..<min(range.upperBound, bytes.count)
+        return String(decoding: bytes[clamped], as: UTF8.self)
+    }
+}
+
+/// A finding inside a query, located by a byte range of the query text.
+struct QueryFinding: Sendable {
+    var id: String
+    var message: String
+    var range: Range<Int>
+    var notes: [String] = []
+}
+
+/// A lint of one query.
+protocol QueryLint {
+    static var rule: LintRule { get }
+    static func check(_ query: LintedQuery, _ context: LintContext) -> [QueryFinding]
+}
