@@ -51,7 +51,7 @@ public enum Linter {
         _ text: String, use: LintedQuery.Use, source: ScalarSource?, fallback: SourceLocation?, file: SourceFile?,
         variables: Set<String>, context: LintContext, valueOffset: Int = 0, container: String? = nil
     ) -> [Diagnostic] {
-        let check = GrafanaQuery.check(text, variables: variables, options: context.options.promql)
+        let check = QueryCache.check(text, variables: variables, options: context.options.promql)
         guard check.isValid, let expr = check.expr else { return [] }
         let query = LintedQuery(text: text, check: check, expr: expr, use: use)
         var findings: [QueryFinding] = []

@@ -36,7 +36,7 @@ enum QueryValidator {
         _ query: String, source: ScalarSource?, fallback: SourceLocation?, file: SourceFile?, variables: Set<String>,
         options: ParserOptions, valueOffset: Int = 0, container: String? = nil
     ) -> [Diagnostic] {
-        let result = GrafanaQuery.check(query, variables: variables, options: options)
+        let result = QueryCache.check(query, variables: variables, options: options)
         guard !result.diagnostics.isEmpty else { return [] }
         let locator = QueryLocator(
             query, source: source, fallback: fallback, file: file, valueOffset: valueOffset, container: container)
