@@ -97,7 +97,7 @@ import Testing
         Message(
             example: .query("max(vllm:gpu_cache_usage_perc)", backend: .vllm),
             message:
-                "'vllm:gpu_cache_usage_perc' was removed from vLLM: use vllm:kv_cache_usage_perc (removed in 0.12)",
+                "'vllm:gpu_cache_usage_perc' was removed from vLLM in 0.12: use vllm:kv_cache_usage_perc",
             notes: ["to keep older versions working too, write the old name as a fallback: new or old"]),
         Message(
             example: .query("sum(rate(vllm:time_per_output_token_seconds_bucket[5m]))", backend: .vllm),
@@ -107,6 +107,16 @@ import Testing
         Message(
             example: .query("sum(vllm:num_requests_swapped)", backend: .vllm),
             message: "'vllm:num_requests_swapped' was removed from vLLM, with no replacement (V0 only)",
+            notes: ["to keep older versions working too, write the old name as a fallback: new or old"]),
+        Message(
+            example: .query("max(llamacpp:kv_cache_tokens)", backend: .llamacpp),
+            message:
+                "'llamacpp:kv_cache_tokens' was removed from llama.cpp server in 2025, PR #13660, with no replacement",
+            notes: ["to keep older versions working too, write the old name as a fallback: new or old"]),
+        Message(
+            example: .query("sum(rate(vllm:avg_generation_throughput_toks_per_s[5m]))", backend: .vllm),
+            message:
+                "'vllm:avg_generation_throughput_toks_per_s' was removed from vLLM: use rate(vllm:generation_tokens_total)",
             notes: ["to keep older versions working too, write the old name as a fallback: new or old"]),
         Message(
             example: .query("sum(delta(vllm:prompt_tokens_total[5m]))"),
@@ -138,6 +148,18 @@ import Testing
                 "did you mean 'suffix:tok/s'?",
                 "Grafana shows an unknown unit as a literal suffix; for custom text write 'suffix:tokens/s'",
             ]),
+        Message(
+            example: .panel("stat: {title: A, unit: tok/s, queries: [up]}"),
+            message: "unknown unit 'tok/s'",
+            notes: ["Grafana shows an unknown unit as a literal suffix; for custom text write 'suffix:tok/s'"]),
+        Message(
+            example: .panel("stat: {title: A, unit: 'si:Tokens', queries: [up]}"),
+            message: "unit 'si:Tokens' reads 'T' as an SI prefix, giving 'okens' in T-units",
+            notes: ["for a unit that only starts with that letter, write 'count:Tokens' or 'suffix:Tokens'"]),
+        Message(
+            example: .panel("stat: {title: A, unit: 'suffix: tok/s', queries: [up]}"),
+            message: "unit 'suffix: tok/s' renders with two spaces before the text: Grafana already puts one there",
+            notes: ["write 'suffix:tok/s'"]),
     ]
 
     @Test(arguments: messages) func messageAndNotes(_ m: Message) {

@@ -101,6 +101,24 @@ enum RemovedMetricLint: QueryLint {
         return nil
     }
 
+    /// "'x' was removed from vLLM in 0.12: use y", from the catalogue's "y (removed in 0.12)".
+    static func message(_ name: String, title: String, replacement: String) -> String {
+        var main = Substring(replacement)
+        var extra = ""
+        var when = ""
+        if replacement.hasSuffix(")"), let open = replacement.firstRange(of: " (") {
+            main = replacement[..<open.lowerBound]
+            let inner = replacement[open.upperBound..<replacement.index(before: replacement.endIndex)]
+            if inner.hasPrefix("removed ") {
+                when = " " + inner.dropFirst("removed ".count)
+            } else {
+                extra = " (\(inner))"
+            }
+        }
+        if main == "nothing" { return "'\(name)' was removed from \(title)\(when), with no replacement\(extra)" }
+        return "'\(name)' was removed from \(title)\(when): use \(main)\(extra)"
+    }
+
     static func check(_ query: LintedQuery, _ context: LintContext) -> [QueryFinding] {
         guard let backend = context.backend else { return [] }
         let removed = MetricKnowledge.removed(by: backend)
@@ -121,13 +139,7 @@ enum RemovedMetricLint: QueryLint {
             if ancestors.contains(where: { if case .binary(let b) = $0 { b.op == .or } else { false } }) {
                 return true
             }
-            let message: String
-            if replacement.hasPrefix("nothing") {
-                let why = replacement.dropFirst("nothing".count).trimmingPrefix(" ")
-                message = "'\(name)' was removed from \(title), with no replacement" + (why.isEmpty ? "" : " \(why)")
-            } else {
-                message = "'\(name)' was removed from \(title): use \(replacement)"
-            }
+            let message = Self.message(name, title: title, replacement: replacement)
             findings.append(
                 QueryFinding(
                     id: rule.id, message: message, range: selector.sourceRange,

@@ -93,11 +93,12 @@ enum UnknownUnitLint {
             }
             return nil
         }
+        let custom = "suffix:" + unit.drop { $0 == " " }
         var notes: [String] = []
-        if let known = aliases[unit] ?? Suggestions.closest(to: unit, in: GrafanaUnits.ids) {
+        if let known = aliases[unit] ?? Suggestions.closest(to: unit, in: GrafanaUnits.ids), known != custom {
             notes.append("did you mean '\(known)'?")
         }
-        notes.append("Grafana shows an unknown unit as a literal suffix; for custom text write 'suffix:\(unit)'")
+        notes.append("Grafana shows an unknown unit as a literal suffix; for custom text write '\(custom)'")
         return ("unknown unit '\(unit)'", notes)
     }
 }
