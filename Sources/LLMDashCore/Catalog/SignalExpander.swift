@@ -649,11 +649,13 @@ private struct Expansion {
         ratio.key = request.key.map { $0 + "/ratio" }
         ratio.title = "\(name) drift ratio"
         ratio.queries = ratioQueries
-        ratio.description = "Now over the baseline (\(against)): 1 means no drift. Orange beyond ±20 %, red beyond ±50 %."
+        ratio.description =
+            "Now over the baseline (\(against)): 1 means no drift. Orange beyond ±20 %, red beyond ±50 %."
         ratio.field.unit = "none"
         ratio.field.decimals = 2
         ratio.field.thresholds = [
-            ThresholdStep("red"), ThresholdStep("orange", 0.5), ThresholdStep("green", 0.8), ThresholdStep("orange", 1.2),
+            ThresholdStep("red"), ThresholdStep("orange", 0.5), ThresholdStep("green", 0.8),
+            ThresholdStep("orange", 1.2),
             ThresholdStep("red", 1.5),
         ]
         ratio.options.thresholdsStyle = "line+area"

@@ -112,7 +112,8 @@ public struct SignalQuery: Sendable {
         case .gauge(let m, let aggregate):
             return scaled("\(aggregate)\(g)(\(alternatives(m, extra: extra) { $0 + off }))", m)
         case .gaugeRatio(let a, let b):
-            return "sum\(g)(\(series(a.name, a, extra: extra))\(off)) / (sum\(g)(\(series(b.name, b, extra: extra))\(off)) > 0)"
+            return
+                "sum\(g)(\(series(a.name, a, extra: extra))\(off)) / (sum\(g)(\(series(b.name, b, extra: extra))\(off)) > 0)"
         default:
             return nil
         }
@@ -121,7 +122,8 @@ public struct SignalQuery: Sendable {
     /// Bucket increases for a heatmap panel.
     public func heatmap(extra: [String] = []) -> String? {
         guard case .histogram(let m) = definition.source else { return nil }
-        return "sum by (le) (\(alternatives(m, suffix: "_bucket", extra: extra) { "increase(\($0)[\(window)]\(off))" }))"
+        return
+            "sum by (le) (\(alternatives(m, suffix: "_bucket", extra: extra) { "increase(\($0)[\(window)]\(off))" }))"
     }
 
     /// The natural "current level" of any signal: a rate for counters, a value for gauges, a mean otherwise.

@@ -280,6 +280,15 @@ struct FileOutcome: Sendable {
             slos.append(SLOSummary(id: slo.id, path: SLORules.rulePath(slo), location: slo.location))
             if !found.hasErrors { outputs.forEach(sink) }
         }
-        if !diagnostics.isEmpty { source = (path, file.text) }
+        if !diagnostics.isEmpty { source = (path, Self.excerpt(file.text, path: path, for: diagnostics)) }
+    }
+
+    /// The source with only the lines diagnostics quote: line numbers stay valid, memory stays small.
+    static func excerpt(_ text: String, path: String, for diagnostics: [Diagnostic]) -> String {
+        let needed = Set(diagnostics.compactMap { $0.location?.file == path ? $0.location?.line : nil })
+        guard !needed.isEmpty else { return "" }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let last = min(needed.max() ?? 0, lines.count)
+        return (0..<last).map { needed.contains($0 + 1) ? String(lines[$0]) : "" }.joined(separator: "\n")
     }
 }

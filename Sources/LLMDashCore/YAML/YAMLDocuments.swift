@@ -5,7 +5,9 @@ public enum YAMLDocuments {
         case .success(let documents):
             return (documents, [])
         case .failure(let error):
-            return ([], [.error("yaml.syntax", error.message, at: file.location(ofByte: error.offset), notes: error.notes)])
+            return (
+                [], [.error("yaml.syntax", error.message, at: file.location(ofByte: error.offset), notes: error.notes)]
+            )
         }
     }
 }
