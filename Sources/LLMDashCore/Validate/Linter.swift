@@ -76,12 +76,6 @@ struct LintContext: Sendable {
         self.scrapeInterval = Self.seconds(options.scrapeInterval)
     }
 
-    init(backend: Backend?, options: BuildOptions = BuildOptions()) {
-        self.backend = backend
-        self.options = options
-        self.scrapeInterval = Self.seconds(options.scrapeInterval)
-    }
-
     /// A Prometheus duration (`15s`, `1m30s`, `500ms`) in seconds; nil unless it is one and above zero.
     static func seconds(_ duration: String) -> Double? {
         let units: [(String, Double)] = [
