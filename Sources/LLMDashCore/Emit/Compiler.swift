@@ -280,15 +280,18 @@ struct FileOutcome: Sendable {
             slos.append(SLOSummary(id: slo.id, path: SLORules.rulePath(slo), location: slo.location))
             if !found.hasErrors { outputs.forEach(sink) }
         }
-        if !diagnostics.isEmpty { source = (path, Self.excerpt(file.text, path: path, for: diagnostics)) }
+        if !diagnostics.isEmpty { source = (path, Self.excerpt(file, for: diagnostics)) }
     }
 
     /// The source with only the lines diagnostics quote: line numbers stay valid, memory stays small.
-    static func excerpt(_ text: String, path: String, for diagnostics: [Diagnostic]) -> String {
-        let needed = Set(diagnostics.compactMap { $0.location?.file == path ? $0.location?.line : nil })
-        guard !needed.isEmpty else { return "" }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        let last = min(needed.max() ?? 0, lines.count)
-        return (0..<last).map { needed.contains($0 + 1) ? String(lines[$0]) : "" }.joined(separator: "\n")
+    static func excerpt(_ file: SourceFile, for diagnostics: [Diagnostic]) -> String {
+        let needed = Set(diagnostics.compactMap { $0.location?.file == file.path ? $0.location?.line : nil })
+        guard let last = needed.max() else { return "" }
+        var out = ""
+        for line in 1...min(last, file.lineCount) {
+            if needed.contains(line) { out += file.line(line) }
+            out += "\n"
+        }
+        return out
     }
 }
