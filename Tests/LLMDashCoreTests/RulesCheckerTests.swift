@@ -1,4 +1,5 @@
 import LLMDashCore
+import TestSupport
 import Testing
 
 /// Bad rule files: each kind of problem, reported at its exact line:column, all of a file's problems at once.
@@ -13,25 +14,11 @@ import Testing
         }
     }
 
-    /// `line:column` of the n-th occurrence (1-based) of `marker` in `text`, columns in UTF-8 bytes.
+    /// `line:column` of the n-th occurrence (1-based) of `marker` in `text`; records an issue when it is missing.
     static func position(of marker: String, occurrence: Int = 1, in text: String) -> String {
-        let bytes = Array(text.utf8)
-        let needle = Array(marker.utf8)
-        var seen = 0
-        var i = 0
-        while i + needle.count <= bytes.count {
-            if bytes[i..<(i + needle.count)].elementsEqual(needle) {
-                seen += 1
-                if seen == occurrence {
-                    let line = bytes[..<i].filter { $0 == 10 }.count + 1
-                    let lineStart = (bytes[..<i].lastIndex(of: 10) ?? -1) + 1
-                    return "\(line):\(i - lineStart + 1)"
-                }
-            }
-            i += 1
-        }
-        Issue.record("marker '\(marker)' not found")
-        return "?"
+        let found = markerPosition(of: marker, occurrence: occurrence, in: text)
+        if found == "?" { Issue.record("marker '\(marker)' not found") }
+        return found
     }
 
     /// A bad file and where each finding must point: `(marker, "severity id")` at the marker's first occurrence,
