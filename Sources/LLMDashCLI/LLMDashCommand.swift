@@ -64,14 +64,13 @@ enum Terminal {
     static func out(_ text: String) { put(text, fd: 1) }
 
     private static func put(_ text: String, fd: Int32) {
-        var bytes = Array(text.utf8)
+        let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if n <= 0 { return }
             offset += n
         }
-        bytes.removeAll()
     }
 
     static var noColor: Bool { getenv("NO_COLOR") != nil }

@@ -130,6 +130,15 @@ private struct Expansion {
         "p" + JSONWriter.formatDouble(p)
     }
 
+    /// " by model, version" when the request groups, else nothing: the end of a grouped panel's title.
+    var groupSuffix: String { request.by.isEmpty ? "" : " by " + request.by.joined(separator: ", ") }
+
+    /// Series of a grouped rate stack up, with a fill that shows each one's share.
+    func stack(_ panel: inout PanelSpec) {
+        panel.options.stacking = "normal"
+        panel.options.fillOpacity = 30
+    }
+
     func base(_ type: PanelType, title: String) -> PanelSpec {
         var panel = PanelSpec(type: type, title: request.title ?? title)
         panel.key = request.key
@@ -198,7 +207,7 @@ private struct Expansion {
         else { return [] }
         let q = SignalQuery(d, selector: selector(catalog))
         var panel = base(
-            .timeseries, title: signal.title + (by.isEmpty ? "" : " by " + request.by.joined(separator: ", ")))
+            .timeseries, title: signal.title + groupSuffix)
         let percentiles = request.percentiles.isEmpty ? [50, 90, 99] : request.percentiles
         for p in percentiles {
             guard p > 0, p < 100 else {
@@ -249,14 +258,13 @@ private struct Expansion {
             let by = labels(catalog), let expr = SignalQuery(d, selector: selector(catalog)).rate(by: by)
         else { return [] }
         var panel = base(
-            .timeseries, title: signal.title + (by.isEmpty ? "" : " by " + request.by.joined(separator: ", ")))
+            .timeseries, title: signal.title + groupSuffix)
         panel.queries = [QuerySpec(expr, legend: by.isEmpty ? signal.title : Self.legend(by))]
         panel.description = describe(d, catalog, signal.title)
         panel.field.unit = d.unit
         panel.field.min = 0
         if !by.isEmpty {
-            panel.options.stacking = "normal"
-            panel.options.fillOpacity = 30
+            stack(&panel)
         }
         return [panel]
     }
@@ -278,7 +286,7 @@ private struct Expansion {
         case "ratio":
             guard let expr = errorRatio(catalog, by: by) else { return [] }
             var panel = base(
-                .timeseries, title: "Error ratio" + (by.isEmpty ? "" : " by " + request.by.joined(separator: ", ")))
+                .timeseries, title: "Error ratio" + groupSuffix)
             panel.queries = [QuerySpec(expr, legend: by.isEmpty ? "errors" : Self.legend(by))]
             panel.description =
                 request.description
@@ -305,8 +313,7 @@ private struct Expansion {
             panel.description = describe(d, catalog, "Failed requests per second by reason")
             panel.field.unit = "reqps"
             panel.field.min = 0
-            panel.options.stacking = "normal"
-            panel.options.fillOpacity = 30
+            stack(&panel)
             return [panel]
         case "http":
             guard let d = definition(.httpResponses, catalog),
@@ -318,8 +325,7 @@ private struct Expansion {
             panel.description = describe(d, catalog, "HTTP responses per second by status")
             panel.field.unit = "reqps"
             panel.field.min = 0
-            panel.options.stacking = "normal"
-            panel.options.fillOpacity = 30
+            stack(&panel)
             panel.overrides = [
                 OverrideSpec(.byRegexp("5.*"), [.color("red")]), OverrideSpec(.byRegexp("4.*"), [.color("orange")]),
             ]
@@ -337,7 +343,7 @@ private struct Expansion {
         guard let signal = requireSignal([.saturation], "saturation"), let by = labels(catalog) else { return [] }
         let sel = selector(catalog)
         var panel = base(
-            .timeseries, title: signal.title + (by.isEmpty ? "" : " by " + request.by.joined(separator: ", ")))
+            .timeseries, title: signal.title + groupSuffix)
         let legend = by.isEmpty ? signal.title : Self.legend(by)
         switch signal {
         case .prefixCacheHits, .prefixCacheQueries:
@@ -444,8 +450,7 @@ private struct Expansion {
             panel.field.unit = "currencyUSD"
             panel.field.min = 0
             if !by.isEmpty {
-                panel.options.stacking = "normal"
-                panel.options.fillOpacity = 30
+                stack(&panel)
             }
             return [panel]
         default:

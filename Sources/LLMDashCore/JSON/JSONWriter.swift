@@ -88,11 +88,6 @@ public enum JSONWriter {
         }
     }
 
-    /// Byte-wise order, independent of locale and of Unicode normalisation.
-    static func utf8Less(_ a: String, _ b: String) -> Bool {
-        a.utf8.lexicographicallyPrecedes(b.utf8)
-    }
-
     private static func writeScalar(_ value: JSON, into out: inout [UInt8]) {
         switch value {
         case .null: out.append(contentsOf: "null".utf8)
