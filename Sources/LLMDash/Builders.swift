@@ -8,6 +8,8 @@ public enum DashboardItem: Sendable, Hashable {
     case standardVariables([String], SourceLocation)
     case annotation(AnnotationSpec)
     case link(LinkSpec)
+    case datasource(DatasourceDeclaration)
+    case exemplars(ExemplarSpec)
 }
 
 /// Collects a dashboard's contents; supports `if`, `if let`, `else`, `switch` and `for`.
@@ -30,6 +32,8 @@ public enum DashboardBuilder {
     }
     public static func buildExpression(_ annotation: Annotation) -> [DashboardItem] { [.annotation(annotation.spec)] }
     public static func buildExpression(_ link: DashboardLink) -> [DashboardItem] { [.link(link.spec)] }
+    public static func buildExpression(_ datasource: Datasource) -> [DashboardItem] { [.datasource(datasource.spec)] }
+    public static func buildExpression(_ exemplars: Exemplars) -> [DashboardItem] { [.exemplars(exemplars.spec)] }
     public static func buildExpression(_ items: [DashboardItem]) -> [DashboardItem] { items }
     public static func buildBlock(_ components: [DashboardItem]...) -> [DashboardItem] { components.flatMap { $0 } }
     public static func buildOptional(_ component: [DashboardItem]?) -> [DashboardItem] { component ?? [] }

@@ -46,10 +46,13 @@ public struct Dashboard: Sendable, Hashable {
                                 ]))
                     }
                 }
+            case .datasource(let datasource): spec.datasources.append(datasource)
+            case .exemplars(let exemplars): spec.exemplars = exemplars
             default: break
             }
         }
-        let context = SignalContext(backend: backend, variables: spec.variables)
+        var context = SignalContext(backend: backend, variables: spec.variables)
+        context.exemplars = spec.exemplars != nil
         func expand(_ items: [PanelItem]) -> [PanelSpec] {
             items.flatMap { item -> [PanelSpec] in
                 switch item {
@@ -70,7 +73,7 @@ public struct Dashboard: Sendable, Hashable {
             case .panel(let panel): spec.panels += expand([panel])
             case .annotation(let annotation): spec.annotations.append(annotation)
             case .link(let link): spec.links.append(link)
-            case .variable, .standardVariables: break
+            case .variable, .standardVariables, .datasource, .exemplars: break
             }
         }
         self.spec = spec

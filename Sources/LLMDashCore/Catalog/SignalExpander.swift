@@ -214,7 +214,9 @@ private struct Expansion {
                 return fail("signal.percentile", "percentile \(JSONWriter.formatDouble(p)) is not between 0 and 100")
             }
             guard let expr = q.quantile(p / 100, by: by) else { break }
-            panel.queries.append(QuerySpec(expr, legend: Self.legend(by, suffix: Self.percentileName(p))))
+            var query = QuerySpec(expr, legend: Self.legend(by, suffix: Self.percentileName(p)))
+            if context.exemplars { query.exemplar = true }
+            panel.queries.append(query)
         }
         if panel.queries.isEmpty || request.mean, let expr = q.mean(by: by) {
             panel.queries.append(QuerySpec(expr, legend: Self.legend(by, suffix: "mean")))
@@ -243,6 +245,7 @@ private struct Expansion {
         }
         var panel = base(.heatmap, title: signal.title + " distribution")
         panel.queries = [QuerySpec(expr, legend: "{{le}}")]
+        if context.exemplars { panel.queries[0].exemplar = true }
         panel.description = describe(d, catalog, "Distribution of " + signal.title.lowercased())
         panel.options.yAxisUnit = d.unit
         panel.options.colorScheme = "Oranges"

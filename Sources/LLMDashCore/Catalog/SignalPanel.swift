@@ -54,6 +54,8 @@ public struct SignalPanelRequest: Sendable, Hashable {
 public struct SignalContext: Sendable {
     public var backend: Backend?
     public var variables: [VariableSpec]
+    /// The dashboard links exemplars to traces: latency panels ask for them.
+    public var exemplars: Bool = false
 
     public init(backend: Backend?, variables: [VariableSpec]) {
         self.backend = backend

@@ -52,6 +52,9 @@ public struct DashboardSummary: Sendable, Hashable {
     public var folder: String
     public var path: String
     public var location: SourceLocation?
+    /// Datasources the dashboard declares and its exemplar trace link, for the provisioning file.
+    public var datasources: [DatasourceDeclaration] = []
+    public var exemplars: ExemplarSpec?
 }
 
 /// Receives each output file as soon as it exists, possibly from several threads at once.
@@ -122,6 +125,8 @@ public enum Compiler {
         }
         report.diagnostics += crossChecks(report.dashboards, options: options)
         report.diagnostics += SLORules.crossChecks(slos)
+        let (datasources, exemplars, found) = DatasourceValidator.provisioned(report.dashboards)
+        report.diagnostics += found
         sink(
             OutputFile(
                 path: "provisioning/dashboards/llmdash.yaml",
@@ -130,7 +135,8 @@ public enum Compiler {
             OutputFile(
                 path: "provisioning/datasources/prometheus.yaml",
                 text: Provisioning.prometheusDatasource(
-                    url: options.prometheusURL, uid: options.datasourceUID, scrapeInterval: options.scrapeInterval)))
+                    url: options.prometheusURL, uid: options.datasourceUID, scrapeInterval: options.scrapeInterval,
+                    exemplars: exemplars, datasources: datasources)))
         return report
     }
 
@@ -219,10 +225,13 @@ public enum Compiler {
         var (resolved, diagnostics) = Resolver.resolve(spec)
         diagnostics = spec.diagnostics + diagnostics
         diagnostics += QueryValidator.check(spec, file: file, options: options.promql)
+        diagnostics += DatasourceValidator.check(spec, file: file, options: options)
         diagnostics += Linter.lint(spec, resolved: resolved, file: file, options: options)
         let path = dashboardPath(spec)
-        let summary = DashboardSummary(
+        var summary = DashboardSummary(
             uid: spec.uid, title: spec.title, folder: spec.folder, path: path, location: spec.location)
+        summary.datasources = spec.datasources
+        summary.exemplars = spec.exemplars
         if !diagnostics.hasErrors {
             let json = GrafanaEmitter.dashboard(resolved, schemaVersion: options.schemaVersion)
             sink(OutputFile(path: path, contents: JSONWriter.pretty(json)))

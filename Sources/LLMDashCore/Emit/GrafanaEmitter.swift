@@ -54,7 +54,9 @@ public enum GrafanaEmitter {
         "type": "dashboard",
     ]
 
-    static func datasource(_ uid: String) -> JSON { ["type": "prometheus", "uid": .string(uid)] }
+    static func datasource(_ uid: String, type: String = "prometheus") -> JSON {
+        ["type": .string(type), "uid": .string(uid)]
+    }
 
     static func grid(_ g: GridPos) -> JSON { ["x": .int(g.x), "y": .int(g.y), "w": .int(g.w), "h": .int(g.h)] }
 
@@ -174,12 +176,23 @@ public enum GrafanaEmitter {
         o.set("description", spec.description)
         o["gridPos"] = grid(p.grid)
         let ds = spec.datasource ?? resolved.datasourceUID
-        if spec.type != .text {
+        switch spec.type {
+        case .text, .alertlist:
+            break
+        case .logs:
+            o["datasource"] = datasource(ds, type: "loki")
+            o["targets"] = .array(
+                (spec.logs?.queries ?? []).enumerated().map { logTarget($1, index: $0, datasource: ds) })
+        default:
             o["datasource"] = datasource(ds)
             o["targets"] = .array(
                 spec.queries.enumerated().map { target($1, index: $0, panelType: spec.type, datasource: ds) })
         }
-        o["fieldConfig"] = ["defaults": fieldDefaults(spec), "overrides": .array(spec.overrides.map(override))]
+        if spec.type == .logs || spec.type == .alertlist {
+            o["fieldConfig"] = ["defaults": [:], "overrides": []]
+        } else {
+            o["fieldConfig"] = ["defaults": fieldDefaults(spec), "overrides": .array(spec.overrides.map(override))]
+        }
         o["options"] = options(spec)
         if !spec.links.isEmpty { o["links"] = .array(spec.links.map { link($0, dashboardLink: false) }) }
         if !spec.transformations.isEmpty {
@@ -212,6 +225,18 @@ public enum GrafanaEmitter {
         o["format"] = .string(format.rawValue)
         o.set("interval", q.interval)
         o.set("exemplar", q.exemplar)
+        o.set("hide", q.hide)
+        return o.json
+    }
+
+    /// A Loki target: the LogQL as written, over the panel's time range.
+    static func logTarget(_ q: QuerySpec, index: Int, datasource ds: String) -> JSON {
+        var o = JSONObject()
+        o["refId"] = .string(q.refId ?? RefID.make(index))
+        o["datasource"] = datasource(q.datasource ?? ds, type: "loki")
+        o["editorMode"] = "code"
+        o["expr"] = .string(q.expr)
+        o["queryType"] = "range"
         o.set("hide", q.hide)
         return o.json
     }
@@ -475,6 +500,40 @@ public enum GrafanaEmitter {
                     "language": .string(p.codeLanguage ?? "plaintext"), "showLineNumbers": false,
                     "showMiniMap": false,
                 ]
+            }
+            return o.json
+        case .logs:
+            let logs = spec.logs ?? LogsPanelSpec()
+            return [
+                "showTime": .bool(logs.showTime),
+                "showLabels": .bool(logs.showLabels),
+                "showCommonLabels": .bool(logs.showCommonLabels),
+                "wrapLogMessage": .bool(logs.wrapLines),
+                "prettifyLogMessage": .bool(logs.prettify),
+                "enableLogDetails": .bool(logs.details),
+                "sortOrder": .string(logs.order.rawValue),
+                "dedupStrategy": .string(logs.dedup.rawValue),
+            ]
+        case .alertlist:
+            let list = spec.alertList ?? AlertListSpec()
+            var o = JSONObject()
+            o["viewMode"] = "list"
+            o["groupMode"] = .string(list.groupBy.isEmpty ? "default" : "custom")
+            o["groupBy"] = .array(list.groupBy.map(JSON.string))
+            o["maxItems"] = .int(list.limit)
+            o["sortOrder"] = .int(list.sort.code)
+            o["dashboardAlerts"] = false
+            o["alertName"] = .string(list.alertName)
+            o["alertInstanceLabelFilter"] = .string(list.labelFilter)
+            o["showInstances"] = .bool(list.showInstances)
+            var states = JSONObject()
+            for state in AlertListSpec.State.allCases { states[state.rawValue] = .bool(list.states.contains(state)) }
+            o["stateFilter"] = states.json
+            if list.folderUID != nil || list.folderTitle != nil {
+                var folder = JSONObject()
+                folder.set("uid", list.folderUID)
+                folder.set("title", list.folderTitle)
+                o["folder"] = folder.json
             }
             return o.json
         }

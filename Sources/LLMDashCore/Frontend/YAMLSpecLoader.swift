@@ -63,7 +63,7 @@ public enum YAMLSpecLoader {
         }
         spec.allow([
             "backend", "datasource", "time", "refresh", "timezone", "weekStart", "graphTooltip", "editable", "liveNow",
-            "refreshIntervals", "variables", "annotations", "links", "panels", "rows",
+            "refreshIntervals", "variables", "annotations", "links", "panels", "rows", "datasources", "exemplars",
         ])
         dashboard.backend = spec.choice("backend", as: Backend.self)
         dashboard.datasource = spec.string("datasource")
@@ -83,7 +83,12 @@ public enum YAMLSpecLoader {
                 dashboard.variables.append(variable)
             }
         }
-        let signals = SignalContext(backend: dashboard.backend, variables: dashboard.variables)
+        for item in spec.list("datasources") ?? [] {
+            if let datasource = readDatasource(item, ctx) { dashboard.datasources.append(datasource) }
+        }
+        if let node = spec.value("exemplars") { dashboard.exemplars = readExemplars(node, ctx) }
+        var signals = SignalContext(backend: dashboard.backend, variables: dashboard.variables)
+        signals.exemplars = dashboard.exemplars != nil
         for item in spec.list("annotations") ?? [] {
             if let annotation = readAnnotation(item, ctx) { dashboard.annotations.append(annotation) }
         }
@@ -283,6 +288,8 @@ public enum YAMLSpecLoader {
         } else {
             isSignal = PanelType(rawValue: kindName) == nil
         }
+        if kindName == "logs" { return readLogsPanel(body, ctx).map { [$0] } ?? [] }
+        if kindName == "alertlist" { return readAlertListPanel(body, ctx).map { [$0] } ?? [] }
         if isSignal, let kind = SignalPanelRequest.Kind(rawValue: kindName) {
             guard let request = readSignalPanel(kind, body, ctx) else { return [] }
             let (panels, found) = SignalExpander.expand(request, in: signals)

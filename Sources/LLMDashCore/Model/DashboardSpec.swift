@@ -22,6 +22,10 @@ public struct DashboardSpec: Sendable, Hashable {
     /// Panels before the first row.
     public var panels: [PanelSpec]
     public var rows: [RowSpec]
+    /// Loki, Tempo and Jaeger datasources the dashboard uses; the build provisions them.
+    public var datasources: [DatasourceDeclaration] = []
+    /// Exemplars on latency panels, linking to traces.
+    public var exemplars: ExemplarSpec?
     /// The serving stack whose metric catalogue signal-level panels use.
     public var backend: Backend?
     /// Problems found while the front end built this spec (e.g. a signal the backend lacks).

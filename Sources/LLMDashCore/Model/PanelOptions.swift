@@ -106,6 +106,7 @@ public struct PanelOptions: Sendable, Hashable {
                 "legend", "tooltip", "showValue", "rowHeight", "mergeValues", "alignValue", "lineWidth", "fillOpacity",
             ]
         case .text: return ["mode", "content", "codeLanguage"]
+        case .logs, .alertlist: return []
         }
     }
 }

@@ -2,7 +2,7 @@
 public enum PanelType: String, Sendable, Hashable, CaseIterable {
     case timeseries, stat, gauge, bargauge, table, heatmap
     case stateTimeline = "state-timeline"
-    case text
+    case text, logs, alertlist
 
     /// Default size on the 24-column grid.
     public var defaultSize: (width: Int, height: Int) {
@@ -15,6 +15,8 @@ public enum PanelType: String, Sendable, Hashable, CaseIterable {
         case .heatmap: (12, 8)
         case .stateTimeline: (24, 6)
         case .text: (24, 4)
+        case .logs: (24, 10)
+        case .alertlist: (12, 8)
         }
     }
 }
@@ -48,6 +50,10 @@ public struct PanelSpec: Sendable, Hashable {
     public var repeatDirection: String?
     public var maxPerRow: Int?
     public var options: PanelOptions
+    /// A logs panel's LogQL queries and display options.
+    public var logs: LogsPanelSpec?
+    /// An alert-list panel's filters.
+    public var alertList: AlertListSpec?
     public var location: SourceLocation?
 
     public init(type: PanelType, title: String) {

@@ -1,0 +1,67 @@
+import Foundation
+import LLMDash
+import TestSupport
+import Testing
+
+/// Exemplars, logs, alert lists and the rest of the monitoring library: YAML and DSL give identical bytes,
+/// including the provisioning file, and the output passes the Grafana schemas.
+@Suite struct ObservabilityPanelTests {
+    static var dsl: DashboardSpec {
+        Dashboard(uid: "observability", title: "Observability", folder: "LLM", tags: ["llm", "vllm"], backend: .vllm) {
+            Datasource("loki", type: .loki, url: "http://loki:3100", name: "Loki")
+            Datasource("tempo", type: .tempo, url: "http://tempo:3200", name: "Tempo")
+            Exemplars(datasource: "tempo", label: "trace_id")
+            StandardVariables("datasource", "model")
+            DatasourceVariable("logs", label: "Logs", plugin: "loki")
+            Row("Latency") {
+                Latency(.ttft, percentiles: [50, 99])
+                Heatmap.signal(.e2e)
+            }
+            Row("Failures") {
+                Logs("Failed requests", datasource: "loki") {
+                    #"{namespace="llm", app="vllm"} |~ "(?i)error|traceback" | model=~"$model""#
+                }
+                .maxLines(200).wrap(false)
+                Logs("Gateway errors", datasource: "${logs}") {
+                    #"{app="litellm"} | json | status_code >= 500"#
+                }
+                .order(.ascending).dedup(.exact)
+                AlertList("Firing LLM alerts", states: [.firing, .pending])
+                    .labels(["category": "llm-sli"]).labels(["service": "chat|embed"], regex: true)
+                    .folder(uid: "llm", title: "LLM").limit(10).sort(.timeDesc)
+            }
+        }
+        .spec
+    }
+
+    static let fixture = RepoPaths.root.appendingPathComponent(
+        "Tests/LLMDashTests/Fixtures/observability-dashboard.yaml")
+
+    @Test func dslAndYAMLGiveIdenticalBytes() {
+        let fromYAML = Compiler.build(paths: [Self.fixture.path])
+        let fromDSL = Compiler.build(dashboards: [Self.dsl])
+        #expect(fromYAML.diagnostics.isEmpty, "\(fromYAML.diagnostics)")
+        #expect(fromDSL.diagnostics.isEmpty, "\(fromDSL.diagnostics)")
+        #expect(fromYAML.files.map(\.path) == fromDSL.files.map(\.path))
+        #expect(fromYAML.files.count == 3)
+        for (a, b) in zip(fromYAML.files, fromDSL.files) {
+            #expect(
+                String(decoding: a.contents, as: UTF8.self) == String(decoding: b.contents, as: UTF8.self), "\(a.path)")
+        }
+    }
+
+    @Test func theOutputPassesTheSchemasAndTheQueryChecks() throws {
+        let out = try Run.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let result = try Run.llmdash(["check", Self.fixture.path, "--strict", "--no-output"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let build = try Run.llmdash(["build", Self.fixture.path, "--out", out.path])
+        #expect(build.status == 0, "\(build.stderr)")
+        let validation = try Run.grafanaValidate([out.path + "/dashboards"])
+        #expect(validation.status == 0, "\(validation.stdout)")
+        let provisioning = try String(
+            contentsOf: out.appendingPathComponent("provisioning/datasources/prometheus.yaml"), encoding: .utf8)
+        #expect(provisioning.contains("exemplarTraceIdDestinations:\n        - name: \"trace_id\"\n"))
+        #expect(provisioning.contains("  - name: \"Loki\"\n    type: loki\n"))
+    }
+}
