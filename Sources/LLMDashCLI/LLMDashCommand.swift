@@ -22,7 +22,7 @@ public struct LLMDashCommand: ParsableCommand {
             Exit codes: 0 success, 1 findings (errors in specs, stale output), 2 usage or I/O error.
             """,
         version: version,
-        subcommands: [Build.self, Check.self, Metrics.self, PromQLCommand.self, Rules.self]
+        subcommands: [Build.self, Check.self, Diff.self, Metrics.self, PromQLCommand.self, Rules.self]
     )
 
     public init() {}

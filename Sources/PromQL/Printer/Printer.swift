@@ -6,6 +6,8 @@
 public struct Printer: Sendable {
     /// Sort label matchers by their printed text, as Prometheus does.
     public var sortMatchers: Bool
+    /// Writes Grafana variable references back in place of their stand-ins (see `GrafanaCheckResult.formatted`).
+    var restorer: VariableRestorer?
 
     public init(sortMatchers: Bool = false) {
         self.sortMatchers = sortMatchers
@@ -35,16 +37,16 @@ public struct Printer: Sendable {
     private func writeLeaf(_ expr: Expr, to out: inout String) {
         switch expr {
         case .number(let n):
-            out += Printer.format(n)
+            out += restorer?.text(n.sourceRange) ?? Printer.format(n)
         case .string(let s):
-            out += GoQuote.quote(s.value)
+            out += GoQuote.quote(restorer?.stringValue(s.sourceRange) ?? s.value)
         case .vectorSelector(let vs):
             writeSelector(vs, to: &out)
             writeModifiers(at: vs.at, rangeModifier: vs.rangeModifier, offset: vs.offset, to: &out)
         case .matrixSelector(let m):
             writeSelector(m.selector, to: &out)
             out += "["
-            out += Printer.format(m.window)
+            out += restorer?.text(m.windowRange) ?? Printer.format(m.window)
             out += "]"
             writeModifiers(
                 at: m.selector.at, rangeModifier: m.selector.rangeModifier, offset: m.selector.offset, to: &out)
@@ -58,9 +60,11 @@ public struct Printer: Sendable {
         guard case .subquery(let s) = expr else { return }
         writeOperand(s.expr, needsParens: Printer.needsParensForPostfix(s.expr), to: &out)
         out += "["
-        out += Printer.format(s.window)
+        out += restorer?.text(s.windowRange) ?? Printer.format(s.window)
         out += ":"
-        if let step = s.step { out += Printer.format(step) }
+        if let step = s.step {
+            out += restorer?.text(restorer?.stepRange(after: s.windowRange) ?? 0..<0) ?? Printer.format(step)
+        }
         out += "]"
         writeModifiers(at: s.at, rangeModifier: nil, offset: s.offset, to: &out)
     }
@@ -80,7 +84,8 @@ public struct Printer: Sendable {
         out += a.op.rawValue
         if let g = a.grouping {
             out += g.without ? " without (" : " by ("
-            out += g.labels.map(Printer.labelName).joined(separator: ", ")
+            out += g.labels.map { restorer?.identifier($0, in: g.sourceRange) ?? Printer.labelName($0) }
+                .joined(separator: ", ")
             out += ") "
         }
         out += "("
@@ -149,19 +154,21 @@ public struct Printer: Sendable {
         out += b.op.rawValue
         if b.returnBool { out += " bool" }
         let m = b.matching
+        let clauseRange = b.operatorRange.lowerBound..<max(b.operatorRange.lowerBound, b.rhs.sourceRange.lowerBound)
+        let labelName = { (name: String) in restorer?.identifier(name, in: clauseRange) ?? Printer.labelName(name) }
         switch m.clause {
         case .on(let labels):
-            out += " on (" + labels.map(Printer.labelName).joined(separator: ", ") + ")"
+            out += " on (" + labels.map(labelName).joined(separator: ", ") + ")"
         case .ignoring(let labels):
-            out += " ignoring (" + labels.map(Printer.labelName).joined(separator: ", ") + ")"
+            out += " ignoring (" + labels.map(labelName).joined(separator: ", ") + ")"
         case nil:
             break
         }
         switch m.group {
         case .left(let labels):
-            out += " group_left (" + labels.map(Printer.labelName).joined(separator: ", ") + ")"
+            out += " group_left (" + labels.map(labelName).joined(separator: ", ") + ")"
         case .right(let labels):
-            out += " group_right (" + labels.map(Printer.labelName).joined(separator: ", ") + ")"
+            out += " group_right (" + labels.map(labelName).joined(separator: ", ") + ")"
         case nil:
             break
         }
@@ -196,13 +203,14 @@ public struct Printer: Sendable {
     }
 
     private func writeSelector(_ vs: VectorSelector, to out: inout String) {
-        if let name = vs.metricName { out += name }
+        if let name = vs.metricName { out += restorer?.identifier(name, in: vs.sourceRange) ?? name }
         if vs.matchers.isEmpty {
             if vs.metricName == nil { out += "{}" }
             return
         }
         var parts = vs.matchers.map { m in
-            Printer.labelName(m.name) + m.op.rawValue + GoQuote.quote(m.value)
+            (restorer?.identifier(m.name, in: m.sourceRange) ?? Printer.labelName(m.name)) + m.op.rawValue
+                + GoQuote.quote(restorer?.stringValue(m.valueRange) ?? m.value)
         }
         if sortMatchers { parts.sort() }
         out += "{"
@@ -215,14 +223,18 @@ public struct Printer: Sendable {
             out += " "
             out += rangeModifier.rawValue
         }
-        if let at {
+        if let at, let text = restorer?.text(at.sourceRange) {
+            out += " " + text
+        } else if let at {
             switch at.kind {
             case .timestamp(let ms): out += " @ " + Printer.formatTimestamp(ms)
             case .start: out += " @ start()"
             case .end: out += " @ end()"
             }
         }
-        if let offset {
+        if let offset, let text = restorer?.text(offset.sourceRange) {
+            out += " " + text
+        } else if let offset {
             out += " offset "
             switch offset.value {
             case .literal(let ns): out += Printer.formatDuration(nanoseconds: ns)

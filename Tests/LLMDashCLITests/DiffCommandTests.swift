@@ -1,0 +1,118 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `llmdash diff`, end to end with the built binary: exit codes, errors, folders and git revisions.
+@Suite struct DiffCommandTests {
+    static func write(_ files: [String: String]) throws -> URL {
+        let dir = try Run.temporaryDirectory("llmdash-diff")
+        for (name, text) in files {
+            let url = dir.appendingPathComponent(name)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        return dir
+    }
+
+    static let vllm = RepoPaths.generated.appendingPathComponent("dashboards/LLM/vllm-serving.json").path
+
+    @Test func sameFileExitsZeroAndDifferentOneAsDiffDoes() throws {
+        let same = try Run.llmdash(["diff", Self.vllm, Self.vllm])
+        #expect(same.status == 0)
+        #expect(same.stdout == "no differences\n")
+        let tgi = RepoPaths.generated.appendingPathComponent("dashboards/LLM/tgi-serving.json").path
+        let different = try Run.llmdash(["diff", Self.vllm, tgi])
+        #expect(different.status == 1)
+        #expect(different.stdout.contains("retitled dashboard \"TGI — serving\" from \"vLLM — serving\""))
+        #expect(different.stderr.isEmpty)
+    }
+
+    @Test func invalidJSONIsAnErrorAtItsLineAndColumn() throws {
+        let dir = try Self.write([
+            "a.json": "{\"panels\": []}\n", "b.json": "{\n  \"panels\": [\n    {\"title\": \"x\",}\n  ]\n}\n",
+        ])
+        let result = try Run.llmdash(["diff", "a.json", "b.json"], in: dir)
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(
+            result.stderr == """
+                b.json:3:19: error: trailing comma before '}' [json.syntax]
+                3 |     {"title": "x",}
+                  |                   ^
+                1 error, 0 warnings
+
+                """)
+    }
+
+    @Test func usageAndReadErrorsExitTwo() throws {
+        let missing = try Run.llmdash(["diff", "nope.json", Self.vllm])
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "error: cannot read nope.json: no such file or folder\n")
+        let one = try Run.llmdash(["diff", Self.vllm])
+        #expect(one.status == 2)
+        #expect(one.stderr.contains("name two files or folders to compare"))
+        let mixed = try Run.llmdash(["diff", Self.vllm, RepoPaths.generated.path])
+        #expect(mixed.status == 2)
+        #expect(mixed.stderr.contains("cannot compare a file with a folder"))
+    }
+
+    @Test func foldersPairFilesByRelativePath() throws {
+        let rules = """
+            groups:
+              - name: g
+                rules:
+                  - record: a:b:c
+                    expr: sum(rate(x[5m]))
+            """
+        let old = try Self.write([
+            "dashboards/x.json": #"{"title": "X", "panels": [{"id": 1, "title": "P", "type": "stat"}]}"#,
+            "rules/r.yaml": rules,
+            "gone.json": #"{"title": "Gone", "panels": []}"#,
+        ])
+        let new = try Self.write([
+            "dashboards/x.json": #"{"panels": [{"type": "stat", "title": "P", "id": 1}], "title": "X", "version": 4}"#,
+            "rules/r.yaml": rules.replacingOccurrences(of: "sum(rate(x[5m]))", with: "sum(rate(x[10m]))"),
+            "new.json": #"{"title": "New", "panels": []}"#,
+        ])
+        let result = try Run.llmdash(["diff", old.path, new.path])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(
+            result.stdout == """
+                gone.json: dashboard "Gone" (removed file)
+                new.json: dashboard "New" (new file)
+                rules/r.yaml: rule file — 1 edited
+                  edited   rule "g / a:b:c": expr
+                      - sum(rate(x[5m]))
+                      + sum(rate(x[10m]))
+                        window 5m → 10m
+                4 files compared: 1 changed, 1 added, 1 removed, 1 unchanged
+
+                """)
+    }
+
+    @Test func gitRevisionAgainstTheWorkingTree() throws {
+        let dir = try Self.write(["d/a.json": #"{"title": "A", "panels": [{"id": 1, "title": "P", "type": "stat"}]}"#])
+        func git(_ args: String...) throws {
+            let r = try Run.process(
+                "/usr/bin/env", ["git", "-c", "user.name=t", "-c", "user.email=t@t"] + args, in: dir)
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        try git("init", "-q")
+        try git("add", ".")
+        try git("commit", "-q", "-m", "first")
+        let clean = try Run.llmdash(["diff", "--git", "HEAD", "d"], in: dir)
+        #expect(clean.status == 0, "\(clean.stderr)")
+        try Data(#"{"title": "A", "panels": [{"id": 1, "title": "P", "type": "gauge"}]}"#.utf8)
+            .write(to: dir.appendingPathComponent("d/a.json"))
+        let changed = try Run.llmdash(["diff", "--git", "HEAD", "--format", "json", "d"], in: dir)
+        #expect(changed.status == 1, "\(changed.stderr)")
+        #expect(changed.stdout.contains(#""old": "stat""#))
+        let file = try Run.llmdash(["diff", "--git", "HEAD", "d/a.json"], in: dir)
+        #expect(file.status == 1)
+        #expect(file.stdout.contains("edited   panel \"P\": type stat → gauge"))
+        let bad = try Run.llmdash(["diff", "--git", "no-such-rev", "d"], in: dir)
+        #expect(bad.status == 2)
+        #expect(bad.stderr == "error: unknown git revision 'no-such-rev'\n")
+    }
+}
