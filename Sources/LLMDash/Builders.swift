@@ -24,6 +24,7 @@ public enum DashboardBuilder {
     public static func buildExpression(_ panel: some SignalPanelConvertible) -> [DashboardItem] {
         [.panel(.signal(panel.request))]
     }
+    public static func buildExpression(_ panel: SLOPanel) -> [DashboardItem] { [.panel(.panel(panel.panel))] }
     public static func buildExpression(_ variables: StandardVariables) -> [DashboardItem] {
         [.standardVariables(variables.names, variables.location)]
     }
@@ -54,6 +55,7 @@ public enum PanelItem: Sendable, Hashable {
 public enum PanelBuilder {
     public static func buildExpression(_ panel: some PanelConvertible) -> [PanelItem] { [.panel(panel.panel)] }
     public static func buildExpression(_ panel: some SignalPanelConvertible) -> [PanelItem] { [.signal(panel.request)] }
+    public static func buildExpression(_ panel: SLOPanel) -> [PanelItem] { [.panel(panel.panel)] }
     public static func buildExpression(_ panels: [PanelSpec]) -> [PanelItem] { panels.map(PanelItem.panel) }
     public static func buildExpression(_ items: [PanelItem]) -> [PanelItem] { items }
     public static func buildBlock(_ components: [PanelItem]...) -> [PanelItem] { components.flatMap { $0 } }

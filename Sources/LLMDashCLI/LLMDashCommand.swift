@@ -29,10 +29,13 @@ public struct LLMDashCommand: ParsableCommand {
 
     /// Dashboards built from Swift code, compiled alongside any spec files.
     static let registered = Mutex<[DashboardSpec]>([])
+    /// SLOs built from Swift code, compiled alongside any spec files.
+    static let registeredSLOs = Mutex<[SLOSpec]>([])
 
-    /// Runs the command line with `dashboards` (from the Swift DSL) registered as if they were spec files.
-    public static func main(dashboards: [DashboardSpec], arguments: [String]? = nil) -> Never {
+    /// Runs the command line with `dashboards` and `slos` (from the Swift DSL) registered as if they were spec files.
+    public static func main(dashboards: [DashboardSpec], slos: [SLOSpec] = [], arguments: [String]? = nil) -> Never {
         registered.withLock { $0 = dashboards }
+        registeredSLOs.withLock { $0 = slos }
         run(arguments)
     }
 
@@ -121,8 +124,9 @@ struct SpecOptions: ParsableArguments {
     /// Compiles the named specs plus any dashboards registered from Swift code, streaming files to `sink`.
     func compile(sink: @escaping OutputSink) -> BuildReport {
         let registered = LLMDashCommand.registered.withLock { $0 }
-        let specPaths = paths.isEmpty && registered.isEmpty ? ["templates"] : paths
-        return Compiler.build(paths: specPaths, dashboards: registered, options: buildOptions, sink: sink)
+        let slos = LLMDashCommand.registeredSLOs.withLock { $0 }
+        let specPaths = paths.isEmpty && registered.isEmpty && slos.isEmpty ? ["templates"] : paths
+        return Compiler.build(paths: specPaths, dashboards: registered, slos: slos, options: buildOptions, sink: sink)
     }
 }
 

@@ -99,32 +99,23 @@ public enum Compiler {
         return (files, diagnostics)
     }
 
-    /// Compiles spec files (and dashboards from Swift code, which come first), streaming outputs to `sink`.
+    /// Compiles spec files (and dashboards and SLOs from Swift code, which come first), streaming outputs to `sink`.
     public static func build(
-        paths: [String], dashboards extra: [DashboardSpec] = [], options: BuildOptions = BuildOptions(),
-        sink: OutputSink
+        paths: [String], dashboards extra: [DashboardSpec] = [], slos extraSLOs: [SLOSpec] = [],
+        options: BuildOptions = BuildOptions(), sink: OutputSink
     ) -> BuildReport {
         let (files, fileDiagnostics) = specFiles(in: paths)
-        var outcomes = [FileOutcome](repeating: FileOutcome(), count: files.count)
-        let extraOutcome = FileOutcome(compiling: extra, options: options, sink: sink)
-        let slots = Mutex<[Int: FileOutcome]>([:])
+        // Every file is read before any is compiled: a dashboard may show an SLO from any file of the build.
+        let read = Mutex<[Int: LoadedFile]>([:])
         DispatchQueue.concurrentPerform(iterations: files.count) { i in
-            let outcome = FileOutcome(path: files[i], options: options, sink: sink)
-            slots.withLock { $0[i] = outcome }
+            let loaded = LoadedFile(path: files[i])
+            read.withLock { $0[i] = loaded }
         }
-        slots.withLock { done in
-            for (i, outcome) in done { outcomes[i] = outcome }
+        let inputs = read.withLock { done in
+            [LoadedFile(dashboards: extra, slos: extraSLOs)] + files.indices.map { done[$0] ?? LoadedFile() }
         }
-        var report = BuildReport(diagnostics: fileDiagnostics, sources: [:], dashboards: [])
-        var slos: [SLOSummary] = []
-        for outcome in [extraOutcome] + outcomes {
-            report.diagnostics += outcome.diagnostics
-            report.dashboards += outcome.dashboards
-            slos += outcome.slos
-            if let (path, text) = outcome.source { report.sources[path] = text }
-        }
-        report.diagnostics += crossChecks(report.dashboards, options: options)
-        report.diagnostics += SLORules.crossChecks(slos)
+        var report = compile(inputs, options: options, sink: sink)
+        report.diagnostics = fileDiagnostics + report.diagnostics
         let (datasources, exemplars, found) = DatasourceValidator.provisioned(report.dashboards)
         report.diagnostics += found
         sink(
@@ -140,6 +131,30 @@ public enum Compiler {
         return report
     }
 
+    /// Compiles loaded files in parallel, each dashboard seeing every SLO of the build.
+    static func compile(_ inputs: [LoadedFile], options: BuildOptions, sink: OutputSink) -> BuildReport {
+        let slos = inputs.flatMap(\.slos)
+        let slots = Mutex<[Int: FileOutcome]>([:])
+        DispatchQueue.concurrentPerform(iterations: inputs.count) { i in
+            let outcome = FileOutcome(inputs[i], slos: slos, options: options, sink: sink)
+            slots.withLock { $0[i] = outcome }
+        }
+        var report = BuildReport(diagnostics: [], sources: [:], dashboards: [])
+        var summaries: [SLOSummary] = []
+        slots.withLock { done in
+            for i in inputs.indices {
+                guard let outcome = done[i] else { continue }
+                report.diagnostics += outcome.diagnostics
+                report.dashboards += outcome.dashboards
+                summaries += outcome.slos
+                if let (path, text) = outcome.source { report.sources[path] = text }
+            }
+        }
+        report.diagnostics += crossChecks(report.dashboards, options: options)
+        report.diagnostics += SLORules.crossChecks(summaries)
+        return report
+    }
+
     /// Compiles into memory; `files` is empty when there are errors.
     public static func build(paths: [String], options: BuildOptions = BuildOptions()) -> BuildResult {
         collect { build(paths: paths, options: options, sink: $0) }
@@ -147,24 +162,14 @@ public enum Compiler {
 
     /// Compiles spec files already in memory (tests, editors).
     public static func build(files: [SourceFile], options: BuildOptions = BuildOptions()) -> BuildResult {
-        collect { sink in
-            var report = BuildReport(diagnostics: [], sources: [:], dashboards: [])
-            var slos: [SLOSummary] = []
-            for file in files {
-                let outcome = FileOutcome(file: file, options: options, sink: sink)
-                report.diagnostics += outcome.diagnostics
-                report.dashboards += outcome.dashboards
-                slos += outcome.slos
-            }
-            report.diagnostics += crossChecks(report.dashboards, options: options)
-            report.diagnostics += SLORules.crossChecks(slos)
-            return report
-        }
+        collect { sink in compile(files.map(LoadedFile.init(file:)), options: options, sink: sink) }
     }
 
-    /// Compiles dashboards from any front end into memory.
-    public static func build(dashboards: [DashboardSpec], options: BuildOptions = BuildOptions()) -> BuildResult {
-        collect { build(paths: [], dashboards: dashboards, options: options, sink: $0) }
+    /// Compiles dashboards and SLOs from any front end into memory.
+    public static func build(
+        dashboards: [DashboardSpec], slos: [SLOSpec] = [], options: BuildOptions = BuildOptions()
+    ) -> BuildResult {
+        collect { build(paths: [], dashboards: dashboards, slos: slos, options: options, sink: $0) }
     }
 
     static func collect(_ run: (@escaping OutputSink) -> BuildReport) -> BuildResult {
@@ -219,11 +224,13 @@ public enum Compiler {
     }
 
     /// Resolves and emits one dashboard; its JSON goes to the sink unless it has errors.
-    static func compile(_ spec: DashboardSpec, file: SourceFile? = nil, options: BuildOptions, sink: OutputSink) -> (
-        [Diagnostic], DashboardSummary
-    ) {
+    static func compile(
+        _ written: DashboardSpec, file: SourceFile? = nil, slos: [SLOSpec] = [], options: BuildOptions,
+        sink: OutputSink
+    ) -> ([Diagnostic], DashboardSummary) {
+        let (spec, expansion) = SLOPanels.expand(written, slos: slos)
         var (resolved, diagnostics) = Resolver.resolve(spec)
-        diagnostics = spec.diagnostics + diagnostics
+        diagnostics = spec.diagnostics + expansion + diagnostics
         diagnostics += QueryValidator.check(spec, file: file, options: options.promql)
         diagnostics += DatasourceValidator.check(spec, file: file, options: options)
         diagnostics += Linter.lint(spec, resolved: resolved, file: file, options: options)
@@ -244,6 +251,43 @@ public enum Compiler {
     }
 }
 
+/// One spec file read and loaded (or the specs of a Swift front end), not yet compiled.
+struct LoadedFile: Sendable {
+    var file: SourceFile?
+    var dashboards: [DashboardSpec] = []
+    var slos: [SLOSpec] = []
+    var diagnostics: [Diagnostic] = []
+
+    init() {}
+
+    init(dashboards: [DashboardSpec], slos: [SLOSpec]) {
+        self.dashboards = dashboards
+        self.slos = slos
+        self.diagnostics = slos.flatMap { $0.diagnostics + SLOChecks.check($0) }
+    }
+
+    init(path: String) {
+        switch SourceFile.read(path: path) {
+        case .failure(let diagnostic):
+            self.init()
+            diagnostics = [diagnostic]
+        case .success(let read): self.init(file: read)
+        }
+    }
+
+    init(file: SourceFile) {
+        self.file = file
+        let (documents, found) = YAMLSpecLoader.load(file)
+        diagnostics = found
+        for document in documents {
+            switch document {
+            case .dashboard(let spec): dashboards.append(spec)
+            case .slo(let slo): slos.append(slo)
+            }
+        }
+    }
+}
+
 /// The result of compiling one spec file.
 struct FileOutcome: Sendable {
     var diagnostics: [Diagnostic] = []
@@ -251,45 +295,20 @@ struct FileOutcome: Sendable {
     var slos: [SLOSummary] = []
     var source: (String, String)?
 
-    init() {}
-
-    init(compiling specs: [DashboardSpec], options: BuildOptions, sink: OutputSink) {
-        for spec in specs {
-            let (found, summary) = Compiler.compile(spec, options: options, sink: sink)
-            diagnostics += found
-            dashboards.append(summary)
-        }
-    }
-
-    init(path: String, options: BuildOptions, sink: OutputSink) {
-        let file: SourceFile
-        switch SourceFile.read(path: path) {
-        case .failure(let diagnostic):
-            self.init()
-            diagnostics = [diagnostic]
-            return
-        case .success(let read):
-            file = read
-        }
-        self.init(file: file, options: options, sink: sink)
-    }
-
-    init(file: SourceFile, options: BuildOptions, sink: OutputSink) {
-        let path = file.path
-        let (documents, found) = YAMLSpecLoader.load(file)
-        diagnostics = found
-        for case .dashboard(let spec) in documents {
-            let (more, summary) = Compiler.compile(spec, file: file, options: options, sink: sink)
+    init(_ loaded: LoadedFile, slos all: [SLOSpec], options: BuildOptions, sink: OutputSink) {
+        diagnostics = loaded.diagnostics
+        for spec in loaded.dashboards {
+            let (more, summary) = Compiler.compile(spec, file: loaded.file, slos: all, options: options, sink: sink)
             diagnostics += more
             dashboards.append(summary)
         }
-        for case .slo(let slo) in documents {
+        for slo in loaded.slos {
             let (more, outputs) = SLORules.compile(slo)
             diagnostics += more
             slos.append(SLOSummary(id: slo.id, path: SLORules.rulePath(slo), location: slo.location))
-            if !found.hasErrors { outputs.forEach(sink) }
+            if !loaded.diagnostics.hasErrors { outputs.forEach(sink) }
         }
-        if !diagnostics.isEmpty { source = (path, Self.excerpt(file, for: diagnostics)) }
+        if let file = loaded.file, !diagnostics.isEmpty { source = (file.path, Self.excerpt(file, for: diagnostics)) }
     }
 
     /// The source with only the lines diagnostics quote: line numbers stay valid, memory stays small.

@@ -276,12 +276,13 @@ public enum YAMLSpecLoader {
         for kind in SignalPanelRequest.Kind.allCases where !kinds.contains(kind.rawValue) {
             kinds.append(kind.rawValue)
         }
-        return kinds
+        return kinds + ["slo"]
     }()
 
     /// A panel entry: a plain panel, or a signal-level one that expands into one or more panels.
     static func readPanels(_ node: YAMLNode, _ ctx: ReadContext, _ signals: SignalContext) -> [PanelSpec] {
         guard let (kindName, body) = singleKey(node, ctx, what: "a panel", kinds: panelKinds) else { return [] }
+        if kindName == "slo" { return readSLOPanel(body, ctx).map { [.slo($0)] } ?? [] }
         let isSignal: Bool
         if kindName == "heatmap", case .mapping(let m) = body {
             isSignal = m.pairs.contains { if case .scalar(let k) = $0.key { k.value == "signal" } else { false } }

@@ -54,6 +54,8 @@ public struct PanelSpec: Sendable, Hashable {
     public var logs: LogsPanelSpec?
     /// An alert-list panel's filters.
     public var alertList: AlertListSpec?
+    /// Set on a placeholder that the build replaces by the panels of an SLO (see `SLOPanels`).
+    public var sloPanel: SLOPanelRequest?
     public var location: SourceLocation?
 
     public init(type: PanelType, title: String) {

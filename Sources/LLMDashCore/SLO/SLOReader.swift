@@ -277,3 +277,34 @@ extension YAMLSpecLoader {
         isLabelName(name)
     }
 }
+
+extension YAMLSpecLoader {
+    /// `slo: {name: availability, service: chat, show: [sli, budget, burn, alerts]}`, or `slo: chat-availability`.
+    static func readSLOPanel(_ node: YAMLNode, _ ctx: ReadContext) -> SLOPanelRequest? {
+        if case .scalar = node {
+            guard let name = ctx.string(node, what: "an SLO panel") else { return nil }
+            var request = SLOPanelRequest(name)
+            request.location = ctx.location(node)
+            return request
+        }
+        guard let map = MappingReader(node, ctx, what: "an slo panel") else { return nil }
+        map.allow(["name", "service", "title", "key", "show"])
+        guard let name = map.requiredString("name") else { return nil }
+        var request = SLOPanelRequest(name, service: map.string("service"))
+        request.location = map.location("name") ?? ctx.location(node)
+        request.title = map.string("title")
+        request.key = map.string("key")
+        if let showNode = map.value("show"), let items = ctx.list(showNode, what: "'show'") {
+            let parts = SLOPanelPart.allCases.map(\.rawValue)
+            request.show = items.compactMap { item in
+                ctx.choice(item, what: "an SLO panel part", from: parts).flatMap(SLOPanelPart.init(rawValue:))
+            }
+            if items.isEmpty {
+                ctx.error(
+                    "spec.invalid-value", "'show' lists no panels", at: showNode,
+                    notes: ["parts: " + parts.joined(separator: ", ")])
+            }
+        }
+        return request
+    }
+}

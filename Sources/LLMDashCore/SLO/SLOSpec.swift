@@ -16,6 +16,8 @@ public struct SLOSpec: Sendable, Hashable {
     public var windows: [BurnWindow]
     /// Annotations common to both alerts (before each alert's own).
     public var annotations: [String: String] = [:]
+    /// Problems a front end found while building this SLO (the Swift DSL checks as it lowers).
+    public var diagnostics: [Diagnostic] = []
     public var location: SourceLocation?
 
     public init(
