@@ -50,6 +50,7 @@ let package = Package(
             name: "LLMDashTests", dependencies: ["LLMDash", "LLMDashCore", "TestSupport"], exclude: ["Fixtures"],
             swiftSettings: strict),
         .testTarget(
-            name: "LLMDashCLITests", dependencies: ["LLMDashCLI", "LLMDashCore", "TestSupport"], swiftSettings: strict),
+            name: "LLMDashCLITests", dependencies: ["LLMDashCLI", "LLMDashCore", "TestSupport"], exclude: ["Fixtures"],
+            swiftSettings: strict),
     ]
 )

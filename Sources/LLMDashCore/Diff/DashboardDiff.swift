@@ -51,7 +51,8 @@ public enum DashboardDiff {
         "annotations", "links", "title",
     ]
 
-    static let variableNoise: Set<String> = ["current", "options", "id", "version"]
+    /// A variable's selection and its cached options change on every save; `definition` repeats the query.
+    static let variableNoise: Set<String> = ["current", "options", "id", "version", "definition"]
 
     private static func settings(_ a: JSON, _ b: JSON, into changes: inout [DiffChange]) {
         let oldTitle = a["title"]?.stringValue ?? ""
@@ -65,7 +66,7 @@ public enum DashboardDiff {
         for leaf in leaves {
             changes.append(
                 DiffChange(
-                    .edited, .dashboard, newTitle, field: leaf.path.joined(separator: "."),
+                    .edited, .dashboard, newTitle, field: JSONDiff.joinPath(leaf.path),
                     old: JSONDiff.show(leaf.old),
                     new: JSONDiff.show(leaf.new)))
         }
@@ -144,7 +145,7 @@ public enum DashboardDiff {
         JSONDiff.leaves(a, b, into: &leaves)
         var out: [DiffChange] = []
         for leaf in leaves {
-            let field = leaf.path.joined(separator: ".")
+            let field = JSONDiff.joinPath(leaf.path)
             if field == "expr" || (element == .variable && field == "query"),
                 let x = leaf.old?.stringValue, let y = leaf.new?.stringValue
             {
@@ -310,6 +311,11 @@ public enum DashboardDiff {
 
     /// A reader's name for a panel field, and the path to show whole when its parts are not worth listing.
     static func fieldName(_ path: [String]) -> (String, [String]?) {
+        // Grafana 6's gauge and stat panels kept their field defaults under options.fieldOptions.
+        if path.count >= 3, path[0] == "options", path[1] == "fieldOptions", path[2] == "defaults" {
+            let (name, whole) = fieldName(["fieldConfig"] + path.dropFirst(2))
+            return (name, whole.map { ["options", "fieldOptions"] + $0.dropFirst() })
+        }
         switch path.first {
         case "fieldConfig":
             if path.count >= 2, path[1] == "defaults" {
@@ -320,23 +326,23 @@ public enum DashboardDiff {
                 case "mappings": return ("value mappings", ["fieldConfig", "defaults", "mappings"])
                 case "links": return ("data links", ["fieldConfig", "defaults", "links"])
                 case "custom":
-                    let field = rest.dropFirst().joined(separator: ".")
+                    let field = JSONDiff.joinPath(rest.dropFirst())
                     return (field.isEmpty ? "custom" : field, nil)
-                default: return (rest.joined(separator: "."), nil)
+                default: return (JSONDiff.joinPath(rest), nil)
                 }
             }
             if path.count >= 2, path[1] == "overrides" { return ("overrides", ["fieldConfig", "overrides"]) }
-            return (path.joined(separator: "."), nil)
+            return (JSONDiff.joinPath(path), nil)
         case "options":
             if path.count >= 2, path[1] == "legend" {
-                let rest = path.dropFirst(2).joined(separator: ".")
+                let rest = JSONDiff.joinPath(path.dropFirst(2))
                 return (rest.isEmpty ? "legend" : "legend " + rest, nil)
             }
-            let rest = path.dropFirst().joined(separator: ".")
+            let rest = JSONDiff.joinPath(path.dropFirst())
             return (rest.isEmpty ? "options" : "option " + rest, nil)
         case "transformations": return ("transformations", ["transformations"])
         case "links": return ("links", ["links"])
-        default: return (path.joined(separator: "."), nil)
+        default: return (JSONDiff.joinPath(path), nil)
         }
     }
 
@@ -389,7 +395,7 @@ public enum DashboardDiff {
             var leaves: [JSONDiff.Leaf] = []
             JSONDiff.leaves(cleanTarget(x), cleanTarget(y), into: &leaves)
             for leaf in leaves {
-                let key = leaf.path.joined(separator: ".")
+                let key = JSONDiff.joinPath(leaf.path)
                 let field = key == "legendFormat" ? "legend format " + label : "query \(label) \(key)"
                 out.append(
                     DiffChange(

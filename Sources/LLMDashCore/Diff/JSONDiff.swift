@@ -61,7 +61,25 @@ enum JSONDiff {
             }
             return
         }
+        // Lists of objects of the same length (axes, steps, links) are compared item by item.
+        if case .array(let a)? = old, case .array(let b)? = new, a.count == b.count,
+            a.allSatisfy({ if case .object = $0 { true } else { false } }),
+            b.allSatisfy({ if case .object = $0 { true } else { false } })
+        {
+            for (i, (x, y)) in zip(a, b).enumerated() { leaves(x, y, path: path + ["[\(i)]"], into: &out) }
+            return
+        }
         out.append(Leaf(path: path, old: old, new: new))
+    }
+
+    /// A path for readers: `yaxes[0].min`, `legend.placement`.
+    static func joinPath(_ path: some Collection<String>) -> String {
+        var out = ""
+        for part in path {
+            if !out.isEmpty && !part.hasPrefix("[") { out += "." }
+            out += part
+        }
+        return out
     }
 
     /// Whether two datasource references name the same source. A name on one side and a `{type, uid}` reference

@@ -71,6 +71,15 @@ public enum QueryDiff {
 
         mutating func compare(_ x: Expr, _ y: Expr) {
             if text(x, a) == text(y, b) { return }
+            // One side wrapped in (or unwrapped from) a function or an aggregation.
+            if let inner = wrapped(y, b), text(inner, b) == text(x, a) {
+                details.append("wrapped in " + wrapper(y, b))
+                return
+            }
+            if let inner = wrapped(x, a), text(inner, a) == text(y, b) {
+                details.append("unwrapped from " + wrapper(x, a))
+                return
+            }
             switch (x, y) {
             case (.paren(let p), _): compare(p.expr, y)
             case (_, .paren(let q)): compare(x, q.expr)
@@ -113,6 +122,28 @@ public enum QueryDiff {
                 note("", text(x, a), text(y, b))
             default:
                 note("", text(x, a), text(y, b))
+            }
+        }
+
+        /// The operand of a call with one vector argument, or of an aggregation.
+        func wrapped(_ e: Expr, _ side: GrafanaCheckResult) -> Expr? {
+            switch e {
+            case .aggregation(let g): return g.expr
+            case .call(let c): return c.args.count == 1 ? c.args[0] : nil
+            default: return nil
+            }
+        }
+
+        /// `avg by (instance, gpu)` or `abs`: the wrapper without its operand.
+        func wrapper(_ e: Expr, _ side: GrafanaCheckResult) -> String {
+            switch e {
+            case .aggregation(let g):
+                var s = g.op.rawValue
+                if g.grouping != nil { s += " " + grouping(g.grouping, side) }
+                if let p = g.param { s += " (" + text(p, side) + ", …)" }
+                return s
+            case .call(let c): return c.name
+            default: return ""
             }
         }
 

@@ -62,7 +62,7 @@ public enum RuleFileDiff {
     }
 
     private static func describe(_ rule: Rule) -> String {
-        (rule.isAlert ? "alert: " : "record: ") + QueryDiff.normalizeSpace(rule.expr)
+        JSONDiff.shorten((rule.isAlert ? "alert: " : "record: ") + QueryDiff.normalizeSpace(rule.expr))
     }
 
     private static func groupChanges(_ a: RuleGroup, _ b: RuleGroup, into changes: inout [DiffChange]) {
