@@ -10,6 +10,7 @@ public enum DashboardItem: Sendable, Hashable {
     case link(LinkSpec)
     case datasource(DatasourceDeclaration)
     case exemplars(ExemplarSpec)
+    case eventAnnotation(EventAnnotationRequest)
 }
 
 /// Collects a dashboard's contents; supports `if`, `if let`, `else`, `switch` and `for`.
@@ -35,6 +36,9 @@ public enum DashboardBuilder {
     public static func buildExpression(_ link: DashboardLink) -> [DashboardItem] { [.link(link.spec)] }
     public static func buildExpression(_ datasource: Datasource) -> [DashboardItem] { [.datasource(datasource.spec)] }
     public static func buildExpression(_ exemplars: Exemplars) -> [DashboardItem] { [.exemplars(exemplars.spec)] }
+    public static func buildExpression(_ events: some EventAnnotationConvertible) -> [DashboardItem] {
+        [.eventAnnotation(events.request)]
+    }
     public static func buildExpression(_ items: [DashboardItem]) -> [DashboardItem] { items }
     public static func buildBlock(_ components: [DashboardItem]...) -> [DashboardItem] { components.flatMap { $0 } }
     public static func buildOptional(_ component: [DashboardItem]?) -> [DashboardItem] { component ?? [] }

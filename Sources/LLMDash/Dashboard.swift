@@ -72,6 +72,10 @@ public struct Dashboard: Sendable, Hashable {
             // Panels outside rows sit above the first row, as in Grafana's model.
             case .panel(let panel): spec.panels += expand([panel])
             case .annotation(let annotation): spec.annotations.append(annotation)
+            case .eventAnnotation(let request):
+                let (annotations, found) = EventAnnotations.expand(request, in: context)
+                spec.annotations += annotations
+                spec.diagnostics += found
             case .link(let link): spec.links.append(link)
             case .variable, .standardVariables, .datasource, .exemplars: break
             }

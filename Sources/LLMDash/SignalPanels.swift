@@ -49,6 +49,9 @@ public struct Latency: SignalPanelConvertible {
 
     /// A service-level threshold in seconds, drawn as a dashed red line.
     public func slo(_ seconds: Double) -> Self { with { $0.slo = seconds } }
+
+    /// One quantile taken from a variable (e.g. the standard `quantile` variable) instead of fixed percentiles.
+    public func quantile(variable name: String) -> Self { with { $0.quantileVariable = name } }
 }
 
 /// A heatmap of a histogram signal's buckets.
@@ -105,6 +108,9 @@ public struct GPU: SignalPanelConvertible {
     public init(_ signal: SignalID, file: String = #filePath, line: Int = #line, column: Int = #column) {
         request = LLMDash.request(.gpu, signal, file: file, line: line, column: column)
     }
+
+    /// The labels matching DCGM's series to the serving backend's when grouped `by("model")`.
+    public func join(_ labels: String...) -> Self { with { $0.join = labels } }
 }
 
 /// Cost per 1M output tokens from a GPU hourly price, energy per token, or spend the backend reports.
@@ -195,5 +201,99 @@ public struct SPC: SignalPanelConvertible {
         request = LLMDash.request(.spc, nil, file: file, line: line, column: column)
         request.metric = metric
         request.window = window
+    }
+}
+
+/// Thumbs up and down per minute, and the positive share, from two counters the application exports.
+public struct Feedback: SignalPanelConvertible {
+    public var request: SignalPanelRequest
+
+    /// - Parameters:
+    ///   - up: the counter of positive feedback; `down`, of negative.
+    ///   - window: the window of the positive share.
+    public init(
+        up: String, down: String, window: String = "1h", file: String = #filePath, line: Int = #line,
+        column: Int = #column
+    ) {
+        request = LLMDash.request(.feedback, nil, file: file, line: line, column: column)
+        request.up = up
+        request.down = down
+        request.feedbackWindow = window
+    }
+}
+
+/// Active and unique users (or API keys, teams, end users) from the label the backend's request counter carries.
+public struct Users: SignalPanelConvertible {
+    public var request: SignalPanelRequest
+
+    public init(
+        _ dimension: Dimension = .user, label: String? = nil, metric: String? = nil, file: String = #filePath,
+        line: Int = #line, column: Int = #column
+    ) {
+        request = LLMDash.request(.users, nil, file: file, line: line, column: column)
+        request.dimension = dimension
+        request.dimensionLabel = label
+        request.metric = metric
+    }
+}
+
+/// Request volume by endpoint (or region, user, team…): the catalogue's label, or one named outright.
+public struct Traffic: SignalPanelConvertible {
+    public var request: SignalPanelRequest
+
+    public init(
+        _ dimension: Dimension? = nil, label: String? = nil, metric: String? = nil, file: String = #filePath,
+        line: Int = #line, column: Int = #column
+    ) {
+        request = LLMDash.request(.traffic, nil, file: file, line: line, column: column)
+        request.dimension = dimension
+        request.dimensionLabel = label
+        request.metric = metric
+    }
+}
+
+/// Anything that asks for annotations by event; the dashboard writes their queries.
+public protocol EventAnnotationConvertible: Sendable {
+    var request: EventAnnotationRequest { get set }
+}
+
+/// Deploys: a rollout of matching Deployments, from kube-state-metrics.
+public struct Deploys: EventAnnotationConvertible {
+    public var request: EventAnnotationRequest
+
+    /// - Parameters:
+    ///   - deployment: a regex of Deployment names; `namespace`, of namespaces.
+    ///   - window: how far back a change still shows.
+    public init(
+        deployment: String? = nil, namespace: String? = nil, name: String? = nil, metric: String? = nil,
+        window: String = "2m", iconColor: String? = nil, file: String = #filePath, line: Int = #line,
+        column: Int = #column
+    ) {
+        request = EventAnnotationRequest(.deploys)
+        request.deployment = deployment
+        request.namespace = namespace
+        request.name = name
+        request.metric = metric
+        request.window = window
+        request.iconColor = iconColor
+        request.location = SourceLocation(file: file, line: line, column: column)
+    }
+}
+
+/// Canary switches: a new value of the version label on the backend's series (or `metric`).
+public struct VersionChanges: EventAnnotationConvertible {
+    public var request: EventAnnotationRequest
+
+    public init(
+        label: String = "version", name: String? = nil, metric: String? = nil, window: String = "2m",
+        iconColor: String? = nil, file: String = #filePath, line: Int = #line, column: Int = #column
+    ) {
+        request = EventAnnotationRequest(.versions)
+        request.label = label
+        request.name = name
+        request.metric = metric
+        request.window = window
+        request.iconColor = iconColor
+        request.location = SourceLocation(file: file, line: line, column: column)
     }
 }

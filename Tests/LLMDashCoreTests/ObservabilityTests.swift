@@ -187,4 +187,113 @@ import Testing
         #expect(try exemplar(Self.header + "  exemplars: tempo\n" + panel) as? Bool == true)
         #expect(try exemplar(Self.header + panel) == nil)
     }
+
+    /// Signal-level library panels and event annotations: `(backend, entries, marker → finding)`; an empty
+    /// expectation means the spec must build cleanly, with no warning either.
+    struct LibraryCase: Sendable, CustomTestStringConvertible {
+        var name: String
+        var backend: String
+        var variables: String = "[datasource, model]"
+        var entries: String
+        var expected: [(String, String)] = []
+        var testDescription: String { name }
+    }
+
+    static let library: [LibraryCase] = [
+        LibraryCase(
+            name: "users on litellm", backend: "litellm", entries: "panels: [users: {}, users: {dimension: team}]"),
+        LibraryCase(
+            name: "users on vllm: no user label", backend: "vllm", entries: "panels: [users: {dimension: user}]",
+            expected: [("{dimension", "error signal.no-dimension")]),
+        LibraryCase(name: "users on vllm with a label", backend: "vllm", entries: "panels: [users: {label: tenant}]"),
+        LibraryCase(
+            name: "endpoint traffic on sglang", backend: "sglang", entries: "panels: [traffic: {dimension: endpoint}]"),
+        LibraryCase(
+            name: "endpoint traffic on tgi", backend: "tgi", variables: "[datasource]",
+            entries: "panels: [traffic: {dimension: endpoint}]", expected: [("{dimension", "error signal.no-dimension")]
+        ),
+        LibraryCase(
+            name: "region traffic needs a label", backend: "litellm", entries: "panels: [traffic: {dimension: region}]",
+            expected: [("{dimension", "error signal.no-dimension")]),
+        LibraryCase(
+            name: "traffic without a dimension", backend: "vllm", entries: "panels: [traffic: {title: T}]",
+            expected: [("{title", "error spec.missing-key")]),
+        LibraryCase(
+            name: "feedback", backend: "vllm",
+            entries: "panels: [feedback: {up: fb_up_total, down: fb_down_total, by: [model]}]"),
+        LibraryCase(
+            name: "feedback without down", backend: "vllm", entries: "panels: [feedback: {up: fb_up_total}]",
+            expected: [("{up", "error spec.missing-key")]),
+        LibraryCase(
+            name: "feedback with a bad metric name", backend: "vllm",
+            entries: "panels: [feedback: {up: fb-up, down: fb_down_total}]",
+            expected: [("{up", "error spec.invalid-value")]),
+        LibraryCase(
+            name: "feedback from one counter with a label", backend: "vllm",
+            entries: "panels: [feedback: {up: 'fb_total{rating=\"up\"}', down: 'fb_total{rating=\"down\"}'}]"),
+        LibraryCase(
+            name: "feedback selector that does not parse is a PromQL error", backend: "vllm",
+            entries: "panels: [feedback: {up: 'fb_total{rating=}', down: fb_down_total}]",
+            expected: [("{up", "error promql.syntax"), ("{up", "error promql.syntax"), ("{up", "error promql.syntax")]),
+        LibraryCase(
+            name: "GPU by model on vllm", backend: "vllm", entries: "panels: [gpu: {signal: gpu_util, by: [model]}]"),
+        LibraryCase(
+            name: "GPU by model on llama.cpp", backend: "llamacpp", variables: "[datasource]",
+            entries: "panels: [gpu: {signal: gpu_util, by: [model]}]",
+            expected: [("gpu_util", "error signal.no-model-label")]),
+        LibraryCase(
+            name: "quantile variable", backend: "vllm", variables: "[datasource, quantile]",
+            entries: "panels: [latency: {signal: ttft, quantile: $quantile}]"),
+        LibraryCase(
+            name: "quantile variable missing", backend: "vllm",
+            entries: "panels: [latency: {signal: ttft, quantile: $quantile}]",
+            expected: [("ttft", "error signal.quantile-variable")]),
+        LibraryCase(
+            name: "quantile that is not a variable", backend: "vllm", variables: "[datasource, quantile]",
+            entries: "panels: [latency: {signal: ttft, quantile: 0.9}]", expected: [("0.9", "error spec.invalid-value")]
+        ),
+        LibraryCase(
+            name: "deploy and version annotations", backend: "vllm",
+            entries: "annotations: [deploys: {deployment: vllm.*}, versions: {label: role}]"),
+        LibraryCase(
+            name: "deploy annotation with a bad regex is checked", backend: "vllm",
+            entries: "annotations: [deploys: {deployment: \"vllm(\"}]", expected: [("deploys", "error promql.regex")]),
+        LibraryCase(
+            name: "version annotation needs a backend or a metric", backend: "vllm",
+            entries: "annotations: [versions: {label: 'bad label'}]",
+            expected: [("versions", "error spec.invalid-value")]),
+    ]
+
+    @Test(arguments: library)
+    func libraryPanelsFireOnlyWhenTheyShould(_ c: LibraryCase) throws {
+        let yaml = """
+            apiVersion: llmdash/v1
+            kind: Dashboard
+            metadata: {uid: lib, title: Lib}
+            spec:
+              backend: \(c.backend)
+              variables: \(c.variables)
+              \(c.entries)
+            """
+        let result = Self.build(yaml)
+        let expected = c.expected.map { "\(markerPosition(of: $0.0, in: yaml)) \($0.1)" }
+        #expect(diagnosticSummary(result.diagnostics.sortedByLocation()) == expected)
+        #expect(result.files.isEmpty == !expected.isEmpty)
+    }
+
+    @Test func versionAnnotationsWithoutABackendNeedAMetric() {
+        let yaml = """
+            apiVersion: llmdash/v1
+            kind: Dashboard
+            metadata: {uid: lib, title: Lib}
+            spec:
+              annotations:
+                - versions: {}
+                - versions: {metric: 'up{job="vllm"}', label: role}
+            """
+        #expect(
+            diagnosticSummary(Self.build(yaml).diagnostics) == [
+                "\(markerPosition(of: "versions", in: yaml)) error signal.no-backend"
+            ])
+    }
 }

@@ -13,9 +13,21 @@ import Testing
             Exemplars(datasource: "tempo", label: "trace_id")
             StandardVariables("datasource", "model")
             DatasourceVariable("logs", label: "Logs", plugin: "loki")
+            StandardVariables("quantile")
+            Deploys(deployment: "vllm.*", namespace: "llm")
+            VersionChanges(label: "version", window: "5m")
             Row("Latency") {
                 Latency(.ttft, percentiles: [50, 99])
                 Heatmap.signal(.e2e)
+                Latency(.itl).quantile(variable: "quantile").by("model")
+            }
+            Row("Traffic and users") {
+                Traffic(.endpoint)
+                Traffic(.region, label: "region")
+                Users(label: "tenant")
+                Feedback(up: "chat_feedback_up_total", down: "chat_feedback_down_total", window: "6h").by("model")
+                GPU(.gpuUtil).by("model")
+                GPU(.gpuMemoryUsed).by("model").join("pod")
             }
             Row("Failures") {
                 Logs("Failed requests", datasource: "loki") {

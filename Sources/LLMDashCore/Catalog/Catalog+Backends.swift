@@ -96,7 +96,8 @@ extension Catalog {
             "vllm:avg_generation_throughput_toks_per_s": "rate(vllm:generation_tokens_total)",
             "vllm:spec_decode_draft_acceptance_rate": "the spec_decode counters",
         ],
-        source: "vLLM 0.33.0 (V1 engine); falls back to names of 0.9–0.11")
+        source: "vLLM 0.33.0 (V1 engine); falls back to names of 0.9–0.11",
+        dimensions: [DimensionLabel(.endpoint, label: "handler", on: .httpResponses)])
 
     static let nim = BackendCatalog(
         backend: .nim, title: "NVIDIA NIM for LLMs", modelLabel: "model_name", instanceLabel: "instance",
@@ -169,7 +170,8 @@ extension Catalog {
             g("sglang:num_paused_reqs"), c("sglang:num_so_requests_total"), g("sglang:spec_accept_rate"),
             g("sglang:spec_accept_length"), c("http_requests_total"), g("http_requests_active"),
         ],
-        removedMetrics: [:], source: "SGLang 0.5.23 (needs --enable-metrics)")
+        removedMetrics: [:], source: "SGLang 0.5.23 (needs --enable-metrics)",
+        dimensions: [DimensionLabel(.endpoint, label: "endpoint", on: .httpResponses)])
 
     static let tgi = BackendCatalog(
         backend: .tgi, title: "Hugging Face TGI", modelLabel: nil, instanceLabel: "instance",
@@ -380,7 +382,14 @@ extension Catalog {
             g("litellm_remaining_requests_metric"), g("litellm_remaining_tokens_metric"),
             c("litellm_cache_hits_metric_total"), c("litellm_cached_tokens_metric_total"),
         ],
-        removedMetrics: [:], source: "LiteLLM 1.110.2 (callbacks: [prometheus])")
+        removedMetrics: [:], source: "LiteLLM 1.110.2 (callbacks: [prometheus])",
+        dimensions: [
+            DimensionLabel(.user, label: "user", on: .requests),
+            DimensionLabel(.apiKey, label: "hashed_api_key", on: .requests),
+            DimensionLabel(.team, label: "team", on: .requests),
+            DimensionLabel(.endpoint, label: "route", on: .requests),
+            DimensionLabel(.endUser, label: "end_user", on: .spend),
+        ])
 
     static let dcgm = BackendCatalog(
         backend: .dcgm, title: "NVIDIA DCGM exporter", modelLabel: nil, instanceLabel: "Hostname",

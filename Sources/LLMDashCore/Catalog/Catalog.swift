@@ -151,6 +151,36 @@ public struct SignalDefinition: Sendable, Hashable {
     }
 }
 
+/// Who or where requests come from: labels some backends put on their request counters.
+public enum Dimension: String, Sendable, Hashable, CaseIterable, Codable {
+    case user, apiKey = "api_key", team, endUser = "end_user", endpoint, region
+
+    /// A short human name, used in titles.
+    public var title: String {
+        switch self {
+        case .user: "user"
+        case .apiKey: "API key"
+        case .team: "team"
+        case .endUser: "end user"
+        case .endpoint: "endpoint"
+        case .region: "region"
+        }
+    }
+}
+
+/// The label carrying a dimension, and the signal whose metric carries it.
+public struct DimensionLabel: Sendable, Hashable {
+    public var dimension: Dimension
+    public var label: String
+    public var signal: SignalID
+
+    public init(_ dimension: Dimension, label: String, on signal: SignalID) {
+        self.dimension = dimension
+        self.label = label
+        self.signal = signal
+    }
+}
+
 /// Everything llmdash knows about one serving stack's metrics.
 public struct BackendCatalog: Sendable, Hashable {
     public var backend: Backend
@@ -170,6 +200,10 @@ public struct BackendCatalog: Sendable, Hashable {
     public var removedMetrics: [String: String]
     /// Where the facts come from (versions read).
     public var source: String
+    /// Per-request labels naming users, keys, teams, endpoints: what `users` and `traffic` panels group by.
+    public var dimensions: [DimensionLabel] = []
+
+    public func dimension(_ d: Dimension) -> DimensionLabel? { dimensions.first { $0.dimension == d } }
 
     public func signal(_ id: SignalID) -> SignalDefinition? { signals.first { $0.signal == id } }
 
@@ -207,6 +241,11 @@ public enum Catalog {
     }
 
     public static var all: [BackendCatalog] { Backend.allCases.map(backend) }
+
+    /// Backends whose metrics carry a dimension's label.
+    public static func backends(with dimension: Dimension) -> [Backend] {
+        Backend.allCases.filter { backend($0).dimension(dimension) != nil }
+    }
 
     /// Backends that provide a signal, for "not available on X; available on Y" messages.
     public static func backends(providing signal: SignalID) -> [Backend] {

@@ -40,6 +40,12 @@ public enum SignalExpander {
             v.multi = true
             v.includeAll = true
             return v
+        case "quantile":
+            var v = VariableSpec(kind: .custom, name: "quantile")
+            v.label = "Quantile"
+            v.values = ["0.5", "0.9", "0.99"]
+            v.current = "0.99"
+            return v
         case "hostname":
             var v = VariableSpec(kind: .query, name: "hostname")
             v.label = "Host"
@@ -52,7 +58,7 @@ public enum SignalExpander {
         }
     }
 
-    public static let standardVariableNames = ["datasource", "model", "instance", "version", "hostname"]
+    public static let standardVariableNames = ["datasource", "model", "instance", "version", "hostname", "quantile"]
 }
 
 private struct Expansion {
@@ -162,6 +168,8 @@ private struct Expansion {
             // A metric given by name needs no catalogue.
             return request.kind == .drift ? drift(nil) : spc(nil)
         }
+        if request.kind == .feedback { return feedback() }
+        if request.kind == .users || request.kind == .traffic, request.metric != nil { return audience(nil) }
         guard let backend else {
             return fail(
                 "signal.no-backend", "\(request.kind.rawValue) panels need the dashboard's 'backend'",
@@ -180,6 +188,8 @@ private struct Expansion {
         case .compare: return compare(catalog)
         case .drift: return drift(catalog)
         case .spc: return spc(catalog)
+        case .feedback: return feedback()
+        case .users, .traffic: return audience(catalog)
         }
     }
 
@@ -209,7 +219,20 @@ private struct Expansion {
         var panel = base(
             .timeseries, title: signal.title + groupSuffix)
         let percentiles = request.percentiles.isEmpty ? [50, 90, 99] : request.percentiles
-        for p in percentiles {
+        if let variable = request.quantileVariable {
+            guard context.has(variable) else {
+                return fail(
+                    "signal.quantile-variable", "no variable '\(variable)' holds the quantile",
+                    notes: ["add the standard variable 'quantile' (0.5, 0.9, 0.99) or a custom one"])
+            }
+            guard let expr = q.quantile("$" + variable, by: by) else {
+                return fail("signal.no-histogram", "\(catalog.title) has no histogram for '\(signal.rawValue)'")
+            }
+            var query = QuerySpec(expr, legend: Self.legend(by, suffix: "q$" + variable))
+            if context.exemplars { query.exemplar = true }
+            panel.queries.append(query)
+        }
+        for p in percentiles where request.quantileVariable == nil {
             guard p > 0, p < 100 else {
                 return fail("signal.percentile", "percentile \(JSONWriter.formatDouble(p)) is not between 0 and 100")
             }
@@ -384,6 +407,7 @@ private struct Expansion {
 
     mutating func gpu(_ catalog: BackendCatalog) -> [PanelSpec] {
         guard let signal = requireSignal([.gpu], "gpu"), let d = definition(signal, catalog) else { return [] }
+        if request.by.contains("model") { return gpuByModel(signal, d, catalog) }
         let by = request.by.isEmpty ? ["Hostname", "gpu"] : request.by
         guard let expr = SignalQuery(d, selector: selector(catalog)).level(by: by) else { return [] }
         var panel = base(.timeseries, title: signal.title)
@@ -399,6 +423,196 @@ private struct Expansion {
             panel.options.thresholdsStyle = "line"
         }
         return [panel]
+    }
+
+    /// GPU series per served model: DCGM's pod labels joined to a series of the serving backend that
+    /// carries the model label (its presence metric), as DCGM itself knows only the GPU product.
+    mutating func gpuByModel(_ signal: SignalID, _ d: SignalDefinition, _ catalog: BackendCatalog) -> [PanelSpec] {
+        guard let serving = context.backend.map(Catalog.backend), let model = serving.modelLabel else {
+            let withModel = Backend.allCases.filter { Catalog.backend($0).modelLabel != nil && $0 != .dcgm }
+            return fail(
+                "signal.no-model-label",
+                "GPU panels by model join DCGM to the serving backend's model label, and "
+                    + (context.backend.map { "\($0.rawValue) has none" } ?? "the dashboard has no 'backend'"),
+                notes: ["backends with a model label: " + withModel.map(\.rawValue).joined(separator: ", ")])
+        }
+        let others = request.by.filter { $0 != "model" }
+        guard let metric = d.source.metrics.first, case .gauge(_, let aggregate) = d.source else {
+            return fail("signal.unavailable", "GPU panels by model take a gauge signal, not '\(signal.rawValue)'")
+        }
+        let join = request.join.joined(separator: ", ")
+        let sel = selector(catalog)
+        let gpu = metric.name + (sel.isEmpty ? "" : "{" + sel.joined(separator: ", ") + "}")
+        let servingSel = selector(serving)
+        let presence =
+            serving.presenceMetric + (servingSel.isEmpty ? "" : "{" + servingSel.joined(separator: ", ") + "}")
+        let groups = [model] + others
+        let expr =
+            "\(aggregate) by (\(groups.joined(separator: ", "))) (\(gpu) * on (\(join)) group_left (\(model)) "
+            + "max by (\(join), \(model)) (\(presence)))"
+        var panel = base(.timeseries, title: signal.title + " by model")
+        panel.queries = [QuerySpec(expr, legend: Self.legend(groups))]
+        panel.description =
+            request.description
+            ?? "\(signal.title) (\(metric.name)) per served model: GPUs are matched to \(serving.title) pods on "
+            + "\(join), taking the model from \(serving.presenceMetric). DCGM must run with its Kubernetes pod "
+            + "mapping; when pod labels arrive as exported_pod, relabel them or set 'join'."
+        panel.field.unit = d.unit
+        panel.field.min = 0
+        if signal == .gpuUtil { panel.field.max = 100 }
+        return [panel]
+    }
+
+    // MARK: Feedback and audience
+
+    /// Thumbs up and down per minute, and the positive share over a longer window.
+    mutating func feedback() -> [PanelSpec] {
+        guard let up = request.up, let down = request.down else {
+            return fail(
+                "spec.missing-key", "feedback panels need the counters 'up' and 'down'",
+                notes: ["e.g. feedback: {up: chat_feedback_positive_total, down: chat_feedback_negative_total}"])
+        }
+        for series in [up, down] {
+            let name = String(series.prefix { $0 != "{" })
+            guard NameValidationScheme.legacy.isValidMetricName(name) else {
+                return fail(
+                    "spec.invalid-value", "'\(series)' is not a counter name (with an optional {selector})",
+                    notes: ["e.g. chat_feedback_total{rating=\"up\"}"])
+            }
+        }
+        var by: [String] = []
+        for label in request.by {
+            if label == "model" {
+                guard let model = context.backend.map(Catalog.backend)?.modelLabel else {
+                    return fail(
+                        "signal.no-model-label", "'model' needs a dashboard backend with a model label",
+                        notes: ["name the feedback counters' label instead, e.g. by: [model_name]"])
+                }
+                by.append(model)
+            } else {
+                by.append(label)
+            }
+        }
+        let g = SignalQuery.by(by)
+        func rate(_ metric: String, _ window: String) -> String { "sum\(g)(rate(\(metric)[\(window)]))" }
+        var rates = base(.timeseries, title: "User feedback" + groupSuffix)
+        rates.key = request.key.map { $0 + "/rate" }
+        let suffix: (String) -> String = { by.isEmpty ? $0 : Self.legend(by, suffix: $0) }
+        rates.queries = [
+            QuerySpec(rate(up, "$__rate_interval") + " * 60", legend: suffix("thumbs up")),
+            QuerySpec(rate(down, "$__rate_interval") + " * 60", legend: suffix("thumbs down")),
+        ]
+        rates.description = request.description ?? "Feedback per minute: \(up) (up) and \(down) (down)."
+        rates.field.unit = "suffix:/min"
+        rates.field.min = 0
+        rates.overrides = [
+            OverrideSpec(.byRegexp(".*thumbs up$"), [.color("green")]),
+            OverrideSpec(.byRegexp(".*thumbs down$"), [.color("red")]),
+        ]
+        var share = base(.timeseries, title: "")
+        share.title = "Positive feedback share" + groupSuffix
+        share.key = request.key.map { $0 + "/share" }
+        let w = request.feedbackWindow
+        share.queries = [
+            QuerySpec(
+                "\(rate(up, w)) / ((\(rate(up, w)) + \(rate(down, w))) > 0)",
+                legend: by.isEmpty ? "positive" : Self.legend(by))
+        ]
+        share.description =
+            "Thumbs up among all feedback over \(w). Red below 70 %, orange below 85 %. Sparse feedback makes short windows noisy."
+        share.field.unit = "percentunit"
+        share.field.min = 0
+        share.field.max = 1
+        share.field.thresholds = [ThresholdStep("red"), ThresholdStep("orange", 0.7), ThresholdStep("green", 0.85)]
+        share.options.thresholdsStyle = "dashed"
+        return [rates, share]
+    }
+
+    /// The label a `users` or `traffic` panel counts or groups by, and the series carrying it.
+    mutating func dimensionSource(_ catalog: BackendCatalog?) -> (label: String, name: String, series: SignalQuery?)? {
+        let dimension = request.dimension ?? (request.kind == .users ? .user : nil)
+        if let catalog, request.metric == nil {
+            if let label = request.dimensionLabel {
+                let signal: SignalID = catalog.signal(.requests) != nil ? .requests : .httpResponses
+                guard let d = definition(signal, catalog) else { return nil }
+                let sel = signal == .httpResponses ? [] : selector(catalog)
+                return (label, dimension?.title ?? label, SignalQuery(d, selector: sel))
+            }
+            guard let dimension else {
+                diagnostics.append(
+                    .error(
+                        "spec.missing-key", "traffic panels need a 'dimension' or a 'label'", at: request.location,
+                        notes: ["dimensions: " + Dimension.allCases.map(\.rawValue).joined(separator: ", ")]))
+                return nil
+            }
+            guard let source = catalog.dimension(dimension), let d = definition(source.signal, catalog) else {
+                let have = Catalog.backends(with: dimension).map(\.rawValue)
+                diagnostics.append(
+                    .error(
+                        "signal.no-dimension",
+                        "\(catalog.title) metrics carry no \(dimension.title) label", at: request.location,
+                        notes: (have.isEmpty
+                            ? [] : ["backends whose metrics carry one: " + have.joined(separator: ", ")])
+                            + ["or name a label your scrape adds, e.g. label: \(dimension.rawValue)"]))
+                return nil
+            }
+            let sel = source.signal == .httpResponses ? [] : selector(catalog)
+            return (source.label, dimension.title, SignalQuery(d, selector: sel))
+        }
+        guard let label = request.dimensionLabel ?? dimension.map({ $0.rawValue }) else {
+            diagnostics.append(
+                .error("spec.missing-key", "name the 'label' to group the metric by", at: request.location))
+            return nil
+        }
+        return (label, dimension?.title ?? label, nil)
+    }
+
+    /// Users: active and unique counts of a dimension. Traffic: request volume by a dimension.
+    mutating func audience(_ catalog: BackendCatalog?) -> [PanelSpec] {
+        guard let (label, name, series) = dimensionSource(catalog) else { return [] }
+        let perSecond: String?
+        let increase: String?
+        if let metric = request.metric {
+            perSecond = "sum by (\(label)) (rate(\(metric)[$__rate_interval]))"
+            increase = "sum by (\(label)) (increase(\(metric)[$__range]))"
+        } else if let series {
+            perSecond = series.rate(by: [label])
+            increase = series.increase(over: "$__range", by: [label])
+        } else {
+            perSecond = nil
+            increase = nil
+        }
+        guard let perSecond else { return fail("signal.unavailable", "cannot count requests by \(label)") }
+        let from = request.metric ?? series?.definition.source.metrics.first?.name ?? ""
+        if request.kind == .traffic {
+            var panel = base(.timeseries, title: "Requests/s by \(name)")
+            panel.queries = [QuerySpec(perSecond, legend: "{{\(label)}}")]
+            panel.description = request.description ?? "Request volume by \(name) (\(from), label \(label))."
+            panel.field.unit = "reqps"
+            panel.field.min = 0
+            stack(&panel)
+            return [panel]
+        }
+        var active = base(.timeseries, title: "Active \(name)s")
+        active.key = request.key.map { $0 + "/active" }
+        active.queries = [QuerySpec("count(\(perSecond) > 0)", legend: "active \(name)s")]
+        active.description =
+            request.description ?? "Distinct values of \(label) with requests in each interval (\(from))."
+        active.field.unit = "short"
+        active.field.min = 0
+        active.field.decimals = 0
+        guard let total = increase else { return [active] }
+        var unique = base(.stat, title: "")
+        unique.title = "Unique \(name)s"
+        unique.key = request.key.map { $0 + "/unique" }
+        unique.width = request.width ?? 6
+        unique.queries = [QuerySpec("count(\(total) > 0)", legend: "\(name)s")]
+        unique.queries[0].instant = true
+        unique.description = "Distinct values of \(label) with requests in the dashboard's time range."
+        unique.field.unit = "short"
+        unique.field.decimals = 0
+        unique.options.graphMode = "none"
+        return [active, unique]
     }
 
     // MARK: Cost

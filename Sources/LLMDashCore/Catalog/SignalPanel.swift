@@ -2,6 +2,7 @@
 public struct SignalPanelRequest: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, CaseIterable {
         case latency, throughput, errors, saturation, gpu, cost, top, compare, heatmap, drift, spc
+        case feedback, users, traffic
     }
 
     public var kind: Kind
@@ -40,6 +41,18 @@ public struct SignalPanelRequest: Sendable, Hashable {
     public var golden: String?
     /// SPC: the window over which the centre line and the control limits are computed.
     public var window: String = "7d"
+    /// Latency: a variable holding the quantile (0–1), e.g. `quantile` for `$quantile`, instead of `percentiles`.
+    public var quantileVariable: String?
+    /// Feedback: the counters of positive and negative user feedback.
+    public var up: String?
+    public var down: String?
+    /// Feedback: the window of the positive share.
+    public var feedbackWindow: String = "1h"
+    /// Users and traffic: what to count or group by, from the catalogue, or a label named outright.
+    public var dimension: Dimension?
+    public var dimensionLabel: String?
+    /// GPU by model: the labels joining DCGM series to the serving backend's series.
+    public var join: [String] = ["namespace", "pod"]
     /// A backend other than the dashboard's (GPU panels use `dcgm` by default).
     public var backend: Backend?
     public var location: SourceLocation?

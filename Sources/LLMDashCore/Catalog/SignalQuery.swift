@@ -46,6 +46,11 @@ public struct SignalQuery: Sendable {
 
     /// A quantile (0–1) of a histogram signal, grouped by `by`.
     public func quantile(_ q: Double, by: [String] = [], extra: [String] = []) -> String? {
+        quantile(Self.number(q), by: by, extra: extra)
+    }
+
+    /// A quantile written as PromQL (a number or a `$variable`) of a histogram signal, grouped by `by`.
+    public func quantile(_ q: String, by: [String] = [], extra: [String] = []) -> String? {
         switch definition.source {
         case .histogram(let m):
             return histogramQuantile(m, q, by: by, extra: extra)
@@ -56,9 +61,9 @@ public struct SignalQuery: Sendable {
         }
     }
 
-    func histogramQuantile(_ m: MetricRef, _ q: Double, by: [String], extra: [String]) -> String {
+    func histogramQuantile(_ m: MetricRef, _ q: String, by: [String], extra: [String]) -> String {
         let rates = alternatives(m, suffix: "_bucket", extra: extra) { "rate(\($0)[\(window)]\(off))" }
-        let expr = "histogram_quantile(\(Self.number(q)), sum\(Self.by(["le"] + by))(\(rates)))"
+        let expr = "histogram_quantile(\(q), sum\(Self.by(["le"] + by))(\(rates)))"
         return scaled(expr, m)
     }
 

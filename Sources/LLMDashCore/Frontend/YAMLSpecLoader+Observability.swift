@@ -141,4 +141,26 @@ extension YAMLSpecLoader {
         panel.alertList = list
         return panel
     }
+
+    /// `- deploys: {deployment, namespace, metric, window}` or `- versions: {label, metric, window}`; nil
+    /// for a plain annotation.
+    static func readEventAnnotation(_ node: YAMLNode, _ ctx: ReadContext) -> EventAnnotationRequest? {
+        guard case .mapping(let m) = node, m.pairs.count == 1, let pair = m.pairs.first,
+            case .scalar(let key) = pair.key, let kind = EventAnnotationRequest.Kind(rawValue: key.value)
+        else { return nil }
+        var request = EventAnnotationRequest(kind)
+        request.location = ctx.location(pair.key)
+        if ctx.isNullNode(pair.value) { return request }
+        guard let map = MappingReader(pair.value, ctx, what: "a \(kind.rawValue) annotation") else { return request }
+        let specific = kind == .deploys ? ["deployment", "namespace"] : ["label"]
+        map.allow(["name", "metric", "window", "iconColor"] + specific)
+        request.name = map.string("name")
+        request.metric = map.string("metric")
+        request.window = map.string("window") ?? request.window
+        request.iconColor = map.string("iconColor")
+        request.deployment = map.string("deployment")
+        request.namespace = map.string("namespace")
+        request.label = map.string("label") ?? request.label
+        return request
+    }
 }

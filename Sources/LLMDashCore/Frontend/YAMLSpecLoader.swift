@@ -90,7 +90,13 @@ public enum YAMLSpecLoader {
         var signals = SignalContext(backend: dashboard.backend, variables: dashboard.variables)
         signals.exemplars = dashboard.exemplars != nil
         for item in spec.list("annotations") ?? [] {
-            if let annotation = readAnnotation(item, ctx) { dashboard.annotations.append(annotation) }
+            if let request = readEventAnnotation(item, ctx) {
+                let (annotations, found) = EventAnnotations.expand(request, in: signals)
+                ctx.record(found)
+                dashboard.annotations += annotations
+            } else if let annotation = readAnnotation(item, ctx) {
+                dashboard.annotations.append(annotation)
+            }
         }
         for item in spec.list("links") ?? [] {
             if let link = readLink(item, ctx, dashboardLink: true) { dashboard.links.append(link) }
@@ -303,17 +309,20 @@ public enum YAMLSpecLoader {
     static let signalPanelKeys: [SignalPanelRequest.Kind: [String]] = {
         let common = ["signal", "title", "key", "description", "width", "height", "newLine", "by", "backend"]
         return [
-            .latency: common + ["percentiles", "mean", "slo"],
+            .latency: common + ["percentiles", "mean", "slo", "quantile"],
             .heatmap: common,
             .throughput: common,
             .errors: common + ["mode"],
             .saturation: common,
-            .gpu: common,
+            .gpu: common + ["join"],
             .cost: common + ["mode", "price"],
             .top: common + ["limit"],
             .compare: common + ["label", "baseline", "candidate", "percentile"],
             .drift: common + ["metric", "percentiles", "baseline", "golden"],
             .spc: common + ["metric", "percentile", "window"],
+            .feedback: ["title", "key", "description", "width", "height", "newLine", "by", "up", "down", "window"],
+            .users: common + ["dimension", "label", "metric"],
+            .traffic: common + ["dimension", "label", "metric"],
         ]
     }()
 
@@ -341,7 +350,25 @@ public enum YAMLSpecLoader {
         request.mode = map.string("mode")
         request.priceVariable = map.string("price") ?? request.priceVariable
         request.limit = map.int("limit") ?? request.limit
-        request.label = map.string("label") ?? request.label
+        if kind == .users || kind == .traffic {
+            request.dimension = map.choice("dimension", as: Dimension.self)
+            request.dimensionLabel = map.string("label")
+        } else {
+            request.label = map.string("label") ?? request.label
+        }
+        if let node = map.value("quantile"), let text = ctx.string(node, what: "'quantile'") {
+            if let name = DatasourceValidator.variableName(text), !name.isEmpty {
+                request.quantileVariable = name
+            } else {
+                ctx.error(
+                    "spec.invalid-value", "'quantile' names a variable, e.g. $quantile", at: node,
+                    notes: ["for fixed quantiles use 'percentiles: [50, 99]'"])
+            }
+        }
+        request.up = map.string("up")
+        request.down = map.string("down")
+        if kind == .feedback { request.feedbackWindow = map.string("window") ?? request.feedbackWindow }
+        request.join = map.strings("join") ?? request.join
         if kind == .drift {
             request.baselineWindow = map.string("baseline") ?? request.baselineWindow
             request.golden = map.string("golden")
