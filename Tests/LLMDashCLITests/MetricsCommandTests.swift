@@ -10,6 +10,16 @@ import Testing
         #expect(result.stdout.contains("ttft [s] histogram: vllm:time_to_first_token_seconds (histogram, s)"))
         #expect(result.stdout.contains("vllm:gpu_cache_usage_perc → vllm:kv_cache_usage_perc"))
         #expect(!result.stdout.contains("sglang"))
+        #expect(result.stdout.contains("  dimensions: endpoint = handler (on http_responses)\n"))
+    }
+
+    @Test func listsTheLabelsUsersAndTrafficPanelsGroupBy() throws {
+        let result = try Run.llmdash(["metrics", "--backend", "litellm", "--format", "json"])
+        #expect(result.status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        let dimensions = try #require(json.first?["dimensions"] as? [[String: String]])
+        #expect(dimensions.first == ["dimension": "user", "label": "user", "signal": "requests"])
+        #expect(dimensions.map { $0["label"] } == ["user", "hashed_api_key", "team", "route", "end_user"])
     }
 
     @Test func printsEveryBackendAsJSON() throws {

@@ -71,6 +71,12 @@ extension LLMDashCommand {
                     + "\n"
                 if let approximation = d.approximation { out += "      approximation: \(approximation)\n" }
             }
+            if !c.dimensions.isEmpty {
+                out +=
+                    "  dimensions: "
+                    + c.dimensions.map { "\($0.dimension.rawValue) = \($0.label) (on \($0.signal.rawValue))" }
+                    .joined(separator: ", ") + "\n"
+            }
             if !c.removedMetrics.isEmpty {
                 out += "  removed names:\n"
                 for (old, new) in c.removedMetrics.sorted(by: { $0.key < $1.key }) { out += "    \(old) → \(new)\n" }
@@ -109,6 +115,13 @@ extension LLMDashCommand {
                     s["metrics"] = .array(metrics.map(metricJSON))
                     s.set("approximation", d.approximation)
                     return s.json
+                })
+            o["dimensions"] = .array(
+                c.dimensions.map {
+                    [
+                        "dimension": .string($0.dimension.rawValue), "label": .string($0.label),
+                        "signal": .string($0.signal.rawValue),
+                    ]
                 })
             o["otherMetrics"] = .array(c.otherMetrics.map(metricJSON))
             o["removedMetrics"] = .object(JSONMembers(c.removedMetrics.mapValues(JSON.string)))
