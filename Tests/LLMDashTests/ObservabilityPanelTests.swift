@@ -76,4 +76,26 @@ import Testing
         #expect(provisioning.contains("exemplarTraceIdDestinations:\n        - name: \"trace_id\"\n"))
         #expect(provisioning.contains("  - name: \"Loki\"\n    type: loki\n"))
     }
+
+    @Test func dslMistakesPointAtTheSwiftCall() {
+        let line = #line
+        let spec = Dashboard(uid: "bad", title: "Bad", backend: .tgi) {
+            StandardVariables("datasource")
+            VersionChanges(label: "bad label")
+            Logs("On Prometheus", datasource: "${datasource}") { #"{app="tgi"}"# }
+            Logs("Broken", datasource: "loki") { #"{app="tgi"} |= "oops"# }
+            Users()
+            GPU(.gpuUtil).by("model")
+            Feedback(up: "fb_up_total", down: "fb down")
+        }
+        .spec
+        let result = Compiler.build(dashboards: [spec])
+        let found = result.diagnostics.sortedByLocation().map { "\(($0.location?.line ?? 0) - line) \($0.id)" }
+        #expect(
+            found == [
+                "3 spec.invalid-value", "4 spec.logs-datasource", "5 spec.logs-datasource", "5 logql.syntax",
+                "6 signal.no-dimension", "7 signal.no-model-label", "8 spec.invalid-value",
+            ])
+        #expect(result.files.isEmpty)
+    }
 }

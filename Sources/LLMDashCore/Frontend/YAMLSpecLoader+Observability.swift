@@ -101,11 +101,11 @@ extension YAMLSpecLoader {
         if let node = map.value("labels"), let labels = MappingReader(node, ctx, what: "'labels'") {
             for entry in labels.entries {
                 guard let value = ctx.string(entry.value, what: "the value of label '\(entry.key)'") else { continue }
-                if value.hasPrefix("~") {
-                    list.labels.append(LabelMatcher(entry.key, String(value.dropFirst()), regex: true))
-                } else {
-                    list.labels.append(LabelMatcher(entry.key, value))
-                }
+                var matcher =
+                    value.hasPrefix("~")
+                    ? LabelMatcher(entry.key, String(value.dropFirst()), regex: true) : LabelMatcher(entry.key, value)
+                matcher.location = ctx.location(entry.keyNode)
+                list.labels.append(matcher)
             }
         }
         if let node = map.value("folder") {

@@ -130,6 +130,7 @@ public struct LabelMatcher: Sendable, Hashable {
     public var name: String
     public var value: String
     public var regex: Bool
+    public var location: SourceLocation?
 
     public init(_ name: String, _ value: String, regex: Bool = false) {
         self.name = name

@@ -66,7 +66,7 @@ enum DatasourceValidator {
                     diagnostics.append(
                         .error(
                             "spec.alertlist", "'\(matcher.name)' is not a label name in the alert-list filter",
-                            at: panel.location))
+                            at: matcher.location ?? panel.location))
                 }
                 if list.limit < 1 {
                     diagnostics.append(
