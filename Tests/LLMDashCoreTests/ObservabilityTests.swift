@@ -79,7 +79,8 @@ import Testing
             name: "alert list: unknown state, bad label name, no items",
             body: "  panels:\n    - alertlist: {title: A, states: [firing, fring], labels: {bad-name: x}, limit: 0}\n",
             expected: [
-                ("A,", "error spec.alertlist"), ("fring", "error spec.invalid-value"), ("bad-name", "error spec.alertlist"),
+                ("A,", "error spec.alertlist"), ("fring", "error spec.invalid-value"),
+                ("bad-name", "error spec.alertlist"),
             ]),
     ]
 
