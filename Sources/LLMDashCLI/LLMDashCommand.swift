@@ -20,9 +20,17 @@ public struct LLMDashCommand: ParsableCommand {
         abstract: "Dashboards-as-code for LLM serving: specs in, Grafana dashboards and provisioning out.",
         discussion: """
             Exit codes: 0 success, 1 findings (errors in specs, stale output), 2 usage or I/O error.
+
+            Examples:
+              llmdash init --backend vllm              # a starting spec, vllm-serving.yaml
+              llmdash build vllm-serving.yaml --out grafana/
+              llmdash check --strict --format github   # in CI: specs valid, generated/ current
+              llmdash metrics --backend sglang
+
+            Shell completions: llmdash --generate-completion-script bash|zsh|fish
             """,
         version: version,
-        subcommands: [Build.self, Check.self, Diff.self, Metrics.self, PromQLCommand.self, Rules.self]
+        subcommands: [Build.self, Check.self, Diff.self, Init.self, Metrics.self, PromQLCommand.self, Rules.self]
     )
 
     public init() {}

@@ -86,3 +86,46 @@ import Testing
         #expect(summary.unchanged == ["a.json"])
     }
 }
+
+extension OutputWriterTests {
+    @Test func replacesTheFolderKeepingForeignFilesAndLeavingNothingBeside() throws {
+        let parent = try Self.temp()
+        defer { try? FileManager.default.removeItem(atPath: parent) }
+        let dir = parent + "/out"
+        _ = try OutputWriter.write(
+            [OutputFile(path: "d/a.json", text: "a"), OutputFile(path: "d/b.json", text: "b")], to: dir)
+        try FileManager.default.createDirectory(atPath: dir + "/d/mine", withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: URL(fileURLWithPath: dir + "/d/mine/notes.txt"))
+        try FileManager.default.createSymbolicLink(atPath: dir + "/link", withDestinationPath: "d/mine")
+        let summary = try OutputWriter.write([OutputFile(path: "d/a.json", text: "a2")], to: dir)
+        #expect(summary.written == ["d/a.json"])
+        #expect(summary.removed == ["d/b.json"])
+        #expect(Self.read(dir + "/d/a.json") == "a2")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/d/b.json"))
+        #expect(Self.read(dir + "/d/mine/notes.txt") == "x")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/link") == "d/mine")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent) == ["out"])
+    }
+
+    @Test func anOutputFolderReachedThroughALinkStaysALink() throws {
+        let parent = try Self.temp()
+        defer { try? FileManager.default.removeItem(atPath: parent) }
+        try FileManager.default.createDirectory(atPath: parent + "/real", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: parent + "/out", withDestinationPath: "real")
+        _ = try OutputWriter.write([OutputFile(path: "a.json", text: "a")], to: parent + "/out/")
+        _ = try OutputWriter.write([OutputFile(path: "a.json", text: "a2")], to: parent + "/out")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: parent + "/out") == "real")
+        #expect(Self.read(parent + "/real/a.json") == "a2")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent).sorted() == ["out", "real"])
+    }
+
+    @Test func stagingLeftByAKilledBuildIsRemovedByTheNext() throws {
+        let parent = try Self.temp()
+        defer { try? FileManager.default.removeItem(atPath: parent) }
+        // No process can have id 2^22 + 1: Linux's pid_max is at most 2^22.
+        let abandoned = parent + "/.out.llmdash-4194305"
+        try FileManager.default.createDirectory(atPath: abandoned + "/d", withIntermediateDirectories: true)
+        _ = try OutputWriter.write([OutputFile(path: "a.json", text: "a")], to: parent + "/out")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent) == ["out"])
+    }
+}

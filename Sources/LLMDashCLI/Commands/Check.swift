@@ -7,13 +7,20 @@ extension LLMDashCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate specs and check that the committed output is current.",
             discussion: """
-                Compiles in memory and compares the result with the output folder, byte for byte.
-                Exit 0 when everything is valid and current, 1 on errors, warnings under --strict,
-                or stale output.
+                Validates and lints every spec, compiles in memory and compares the result with the output \
+                folder. Exit 0 when everything is valid and current; 1 on errors, on warnings under --strict, or \
+                when the output folder is stale (a file missing, outdated, or no longer built); 2 on usage or \
+                I/O errors.
+
+                --format text (the default) prints located diagnostics with source lines; --format github \
+                prints GitHub Actions annotations (::error file=…,line=…,col=…::message) so problems show on \
+                the pull request's lines; --format json prints one JSON document for other tools.
 
                 Examples:
                   llmdash check
                   llmdash check templates/ --out generated --strict
+                  llmdash check --format github          # in a GitHub Actions job
+                  llmdash check specs/ --format json --no-output
                 """
         )
 
@@ -28,40 +35,57 @@ extension LLMDashCommand {
         @Flag(help: "Only validate; do not compare with the output folder.")
         var noOutput = false
 
+        @Option(help: "Output format: text, github (Actions annotations) or json.")
+        var format: CheckFormat = .text
+
         func run() throws {
             let comparison = Staleness(directory: out)
             var report = specs.compile(sink: comparison.receive)
             if strict { report.makeStrict() }
-            Terminal.report(report.diagnostics, sources: report.sources)
-            if report.diagnostics.hasErrors { throw report.failureCode }
-            if noOutput { return }
-            let stale = comparison.problems()
-            if stale.isEmpty {
-                Terminal.out("\(out)/ is current\n")
-                return
+            let compared = !noOutput && !report.diagnostics.hasErrors
+            let stale = compared ? comparison.problems() : []
+            let result = CheckResult(
+                report: report, directory: out, compared: compared, stale: stale, strict: strict)
+            switch format {
+            case .text: result.printText()
+            case .github: result.printGitHub()
+            case .json: Terminal.out(JSONWriter.prettyString(result.json))
             }
-            var text = "\(out)/ is stale; run `llmdash build` and commit the result:\n"
-            for item in stale { text += "  \(item)\n" }
-            Terminal.error(text)
-            throw ExitCode.failure
+            if report.diagnostics.hasErrors { throw report.failureCode }
+            if !stale.isEmpty { throw ExitCode.failure }
         }
     }
+
+    enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, github, json
+    }
+}
+
+/// One output file that does not match a fresh build.
+struct StaleFile: Sendable, Hashable {
+    enum Kind: String, Sendable, Hashable {
+        case missing, outdated
+        case noLongerBuilt = "no longer built"
+    }
+
+    var kind: Kind
+    var path: String
 }
 
 /// Compares a build, file by file as it is produced, with an output folder.
 final class Staleness: Sendable {
     let directory: String
-    private let state = Mutex<(seen: [String], problems: [String])>(([], []))
+    private let state = Mutex<(seen: [String], problems: [StaleFile])>(([], []))
 
     init(directory: String) { self.directory = directory }
 
     func receive(_ file: OutputFile) {
         let target = directory + "/" + file.path
-        let problem: String? =
+        let problem: StaleFile? =
             if !FileSystem.exists(target) {
-                "missing: \(file.path)"
+                StaleFile(kind: .missing, path: file.path)
             } else if !FileSystem.contentEquals(target, file.contents) {
-                "outdated: \(file.path)"
+                StaleFile(kind: .outdated, path: file.path)
             } else {
                 nil
             }
@@ -71,15 +95,172 @@ final class Staleness: Sendable {
         }
     }
 
-    func problems() -> [String] {
+    /// What differs, sorted by path.
+    func problems() -> [StaleFile] {
         let (seen, found) = state.withLock { ($0.seen, $0.problems) }
-        var problems = found.sorted()
+        var problems = found
         let produced = Set(seen)
         let manifest = OutputWriter.manifest(in: directory)
         for path in manifest where !produced.contains(path) && FileSystem.exists(directory + "/" + path) {
-            problems.append("no longer built: \(path)")
+            problems.append(StaleFile(kind: .noLongerBuilt, path: path))
         }
-        if Set(manifest) != produced, problems.isEmpty { problems.append("outdated: \(OutputWriter.manifestName)") }
-        return problems
+        if Set(manifest) != produced, problems.isEmpty {
+            problems.append(StaleFile(kind: .outdated, path: OutputWriter.manifestName))
+        }
+        return problems.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+    }
+}
+
+/// What `llmdash check` found, printable in each output format.
+struct CheckResult {
+    var report: BuildReport
+    var directory: String
+    var compared: Bool
+    var stale: [StaleFile]
+    var strict: Bool
+
+    var errors: Int { report.diagnostics.filter { $0.severity == .error }.count }
+    var warnings: Int { report.diagnostics.filter { $0.severity == .warning }.count }
+
+    /// The spec that produces an output file, for pointing a stale-file annotation at it.
+    func source(of stale: StaleFile) -> SourceLocation? {
+        report.dashboards.first { $0.path == stale.path }?.location
+    }
+
+    func printText() {
+        Terminal.report(report.diagnostics, sources: report.sources)
+        guard compared else {
+            if errors == 0 {
+                let n = report.dashboards.count
+                Terminal.out("\(n) dashboard\(n == 1 ? "" : "s") valid\n")
+            }
+            return
+        }
+        if stale.isEmpty {
+            Terminal.out("\(directory)/ is current\n")
+            return
+        }
+        var text = "\(directory)/ is stale; run `llmdash build` and commit the result:\n"
+        for item in stale { text += "  \(item.kind.rawValue): \(item.path)\n" }
+        Terminal.error(text)
+    }
+
+    /// GitHub Actions workflow commands; the runner turns them into annotations on the changed lines.
+    func printGitHub() {
+        var text = ""
+        for d in report.diagnostics.sortedByLocation() {
+            let level = d.severity == .error ? "error" : d.severity == .warning ? "warning" : "notice"
+            let message = ([d.message] + d.notes).joined(separator: "\n")
+            text +=
+                GitHubAnnotation(level: level, location: d.location, title: "llmdash \(d.id)", message: message)
+                .line
+        }
+        for item in stale {
+            let message =
+                "\(directory)/\(item.path) is \(item.kind == .noLongerBuilt ? "no longer built" : item.kind.rawValue); "
+                + "run `llmdash build` and commit the result"
+            let location = source(of: item) ?? SourceLocation(file: directory + "/" + item.path, line: 1, column: 1)
+            text +=
+                GitHubAnnotation(level: "error", location: location, title: "llmdash stale output", message: message)
+                .line
+        }
+        let summary =
+            compared
+            ? (stale.isEmpty ? "\(directory)/ is current" : "\(directory)/ is stale: \(stale.count) files") : ""
+        text += "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+        text += summary.isEmpty ? "\n" : "; \(summary)\n"
+        Terminal.out(text)
+    }
+
+    var json: JSON {
+        var members: [String: JSON] = [
+            "valid": .bool(errors == 0),
+            "errors": .int(errors),
+            "warnings": .int(warnings),
+            "strict": .bool(strict),
+            "diagnostics": .array(report.diagnostics.sortedByLocation().map(\.json)),
+            "dashboards": .array(
+                report.dashboards.map { d in
+                    [
+                        "uid": .string(d.uid), "title": .string(d.title), "path": .string(d.path),
+                        "source": d.location.map { .string($0.description) } ?? .null,
+                    ]
+                }),
+        ]
+        if compared {
+            members["output"] = [
+                "directory": .string(directory),
+                "current": .bool(stale.isEmpty),
+                "stale": .array(
+                    stale.map { item in
+                        [
+                            "path": .string(item.path), "status": .string(item.kind.rawValue),
+                            "source": source(of: item).map { .string($0.description) } ?? .null,
+                        ]
+                    }),
+            ]
+        } else {
+            members["output"] = .null
+        }
+        return .object(JSONMembers(members))
+    }
+}
+
+/// One `::error file=…,line=…,col=…,title=…::message` line, escaped as the Actions runner expects.
+struct GitHubAnnotation {
+    var level: String
+    var location: SourceLocation?
+    var title: String
+    var message: String
+
+    var line: String {
+        var properties: [String] = []
+        if let location {
+            properties.append("file=" + Self.escapeProperty(location.file))
+            properties.append("line=\(location.line)")
+            properties.append("col=\(location.column)")
+        }
+        properties.append("title=" + Self.escapeProperty(title))
+        return "::\(level) \(properties.joined(separator: ","))::\(Self.escapeData(message))\n"
+    }
+
+    static func escapeData(_ text: String) -> String {
+        var out = ""
+        for c in text.unicodeScalars {
+            switch c {
+            case "%": out += "%25"
+            case "\r": out += "%0D"
+            case "\n": out += "%0A"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    static func escapeProperty(_ text: String) -> String {
+        var out = ""
+        for c in escapeData(text).unicodeScalars {
+            switch c {
+            case ":": out += "%3A"
+            case ",": out += "%2C"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+}
+
+extension Diagnostic {
+    /// The machine-readable form used by every `--format json`.
+    var json: JSON {
+        [
+            "file": location.map { .string($0.file) } ?? .null,
+            "line": location.map { .int($0.line) } ?? .null,
+            "column": location.map { .int($0.column) } ?? .null,
+            "severity": .string(severity.rawValue),
+            "id": .string(id),
+            "message": .string(message),
+            "notes": .array(notes.map { .string($0) }),
+        ]
     }
 }

@@ -82,6 +82,12 @@ extension LLMDashCommand {
         static let configuration = CommandConfiguration(
             commandName: "promql",
             abstract: "Check or format a PromQL query on its own.",
+            discussion: """
+                Examples:
+                  llmdash promql check 'histogram_quantile(0.99, sum by (le) (rate(x_bucket[5m])))'
+                  llmdash promql fmt 'sum(rate(x[5m]))by(job)'
+                  echo 'rate(x[5m])' | llmdash promql check -
+                """,
             subcommands: [Check.self, Format.self]
         )
     }

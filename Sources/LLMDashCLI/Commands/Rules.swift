@@ -7,6 +7,11 @@ extension LLMDashCommand {
     struct Rules: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check Prometheus rule files.",
+            discussion: """
+                Examples:
+                  llmdash rules check rules/*.yml
+                  llmdash rules check --strict --format json alerts.yml
+                """,
             subcommands: [Check.self]
         )
     }

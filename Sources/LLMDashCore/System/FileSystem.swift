@@ -106,9 +106,9 @@ public enum FileSystem {
     @discardableResult
     public static func removeEmptyDirectory(_ path: String) -> Bool { rmdir(path) == 0 }
 
-    /// Removes a folder and everything in it.
+    /// Removes a folder and everything in it; symbolic links are removed, never followed.
     public static func removeTree(_ path: String) {
-        guard isDirectory(path) == true else {
+        guard entryKind(path) == .directory else {
             unlink(path)
             return
         }
