@@ -64,11 +64,25 @@ import Testing
             lines.contains(
                 "::warning file=specs/b.yaml,line=3,col=17,title=llmdash lint.duplicate-title::"
                     + "another dashboard in folder 'F' is titled 'Same'%0Athe other is at specs/a.yaml:3:17"))
+        // The stale dashboard's annotation says what a build would change, compared as PromQL.
         #expect(
             lines.contains(
                 "::error file=specs/a.yaml,line=3,col=17,title=llmdash stale output::"
-                    + "out/dashboards/F/a.json is outdated; run `llmdash build` and commit the result"))
-        #expect(lines.contains { $0.hasPrefix("::error file=specs/b.yaml,line=3,col=17,") && $0.contains("b.json") })
+                    + "out/dashboards/F/a.json is outdated; run `llmdash build` and commit the result"
+                    + "%0A  edited   panel \"Up\": query A%0A      - sum(up)%0A      + sum by (job) (up)"
+                    + "%0A        no grouping → by (job)"), "\(lines)")
+        #expect(
+            lines.contains {
+                $0.hasPrefix("::error file=specs/b.yaml,line=3,col=17,")
+                    && $0.hasSuffix(
+                        "b.json is outdated; run `llmdash build` and commit the result"
+                            + "%0A  edited   file \"dashboards/F/b.json\": content (not valid JSON) changed")
+            }, "\(lines)")
+        let text = try Run.llmdash(["check", "specs", "--out", "out"], in: dir)
+        #expect(text.status == 1)
+        #expect(text.stderr.contains("  outdated: dashboards/F/a.json\n"))
+        #expect(text.stderr.contains("What a build would change:\nout/dashboards/F/a.json: dashboard \"Same\""))
+        #expect(text.stderr.contains("      + sum by (job) (up)\n"))
         #expect(lines.last == "0 errors, 1 warning; out/ is stale: 2 files")
     }
 

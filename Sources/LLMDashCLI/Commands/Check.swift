@@ -70,6 +70,8 @@ struct StaleFile: Sendable, Hashable {
 
     var kind: Kind
     var path: String
+    /// What a build writes now, for outdated files (to show what changed).
+    var fresh: [UInt8]? = nil
 }
 
 /// Compares a build, file by file as it is produced, with an output folder.
@@ -85,7 +87,7 @@ final class Staleness: Sendable {
             if !FileSystem.exists(target) {
                 StaleFile(kind: .missing, path: file.path)
             } else if !FileSystem.contentEquals(target, file.contents) {
-                StaleFile(kind: .outdated, path: file.path)
+                StaleFile(kind: .outdated, path: file.path, fresh: file.contents)
             } else {
                 nil
             }
@@ -122,6 +124,43 @@ struct CheckResult {
     var errors: Int { report.diagnostics.filter { $0.severity == .error }.count }
     var warnings: Int { report.diagnostics.filter { $0.severity == .warning }.count }
 
+    /// What changed in the outdated files, compared by meaning (dashboards panel by panel, queries as PromQL):
+    /// the committed file is the old side, a fresh build the new.
+    var semanticDiff: DiffReport {
+        var files: [FileDiff] = []
+        for item in stale {
+            let name = SemanticDiff.joinedName(directory, item.path)
+            switch item.kind {
+            case .outdated:
+                guard let fresh = item.fresh, let committed = try? FileSystem.read(name) else { continue }
+                let (diff, diagnostics) = SemanticDiff.file(
+                    path: name, old: committed, oldName: name, new: fresh, newName: "build of the specs")
+                // A committed file that does not parse cannot be compared by meaning.
+                files.append(
+                    diagnostics.isEmpty
+                        ? diff
+                        : FileDiff(
+                            path: name, kind: diff.kind, status: .modified,
+                            changes: [DiffChange(.edited, .file, item.path, field: "content (not valid JSON)")]))
+            case .missing, .noLongerBuilt:
+                continue
+            }
+        }
+        return DiffReport(oldName: directory, newName: "build of the specs", files: files)
+    }
+
+    /// One line per change of an outdated file, for annotations.
+    func changeLines(of item: StaleFile, in report: DiffReport) -> [String] {
+        let name = SemanticDiff.joinedName(directory, item.path)
+        guard let file = report.files.first(where: { $0.path == name }) else { return [] }
+        if file.changes.isEmpty, item.kind == .outdated {
+            return ["the bytes differ, nothing a reviewer would see (formatting or ignored fields)"]
+        }
+        let single = DiffReport(oldName: report.oldName, newName: report.newName, files: [file])
+        // The rendering without its heading (the annotation names the file) and its summary line.
+        return Array(DiffRenderer.text(single).split(separator: "\n").dropFirst().dropLast().map(String.init))
+    }
+
     /// The spec that produces an output file, for pointing a stale-file annotation at it.
     func source(of stale: StaleFile) -> SourceLocation? {
         report.dashboards.first { $0.path == stale.path }?.location
@@ -142,6 +181,11 @@ struct CheckResult {
         }
         var text = "\(directory)/ is stale; run `llmdash build` and commit the result:\n"
         for item in stale { text += "  \(item.kind.rawValue): \(item.path)\n" }
+        let diff = semanticDiff
+        if diff.files.contains(where: { !$0.changes.isEmpty }) {
+            text += "\nWhat a build would change:\n"
+            text += DiffRenderer.text(diff, color: Terminal.stderrIsTerminal)
+        }
         Terminal.error(text)
     }
 
@@ -155,10 +199,11 @@ struct CheckResult {
                 GitHubAnnotation(level: level, location: d.location, title: "llmdash \(d.id)", message: message)
                 .line
         }
+        let diff = semanticDiff
         for item in stale {
             let message =
-                "\(directory)/\(item.path) is \(item.kind == .noLongerBuilt ? "no longer built" : item.kind.rawValue); "
-                + "run `llmdash build` and commit the result"
+                (["\(directory)/\(item.path) is \(item.kind.rawValue); run `llmdash build` and commit the result"]
+                + changeLines(of: item, in: diff)).joined(separator: "\n")
             let location = source(of: item) ?? SourceLocation(file: directory + "/" + item.path, line: 1, column: 1)
             text +=
                 GitHubAnnotation(level: "error", location: location, title: "llmdash stale output", message: message)
@@ -166,7 +211,9 @@ struct CheckResult {
         }
         let summary =
             compared
-            ? (stale.isEmpty ? "\(directory)/ is current" : "\(directory)/ is stale: \(stale.count) files") : ""
+            ? (stale.isEmpty
+                ? "\(directory)/ is current"
+                : "\(directory)/ is stale: \(stale.count) file\(stale.count == 1 ? "" : "s")") : ""
         text += "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
         text += summary.isEmpty ? "\n" : "; \(summary)\n"
         Terminal.out(text)
@@ -198,6 +245,7 @@ struct CheckResult {
                             "source": source(of: item).map { .string($0.description) } ?? .null,
                         ]
                     }),
+                "diff": stale.isEmpty ? .null : DiffRenderer.json(semanticDiff),
             ]
         } else {
             members["output"] = .null
