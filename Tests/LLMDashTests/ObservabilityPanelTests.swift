@@ -98,4 +98,32 @@ import Testing
             ])
         #expect(result.files.isEmpty)
     }
+
+    /// The README's Swift example of the library panels builds cleanly.
+    @Test func theReadmeGatewayExampleBuilds() throws {
+        let gateway = Dashboard(uid: "chat-gateway", title: "Chat gateway", folder: "LLM", backend: .litellm) {
+            Datasource("loki", type: .loki, url: "http://loki:3100")
+            Datasource("tempo", type: .tempo, url: "http://tempo:3200")
+            Exemplars(datasource: "tempo")
+            StandardVariables("datasource", "model", "quantile")
+            Deploys(deployment: "litellm.*")
+            VersionChanges(label: "version")
+            Row("Users") {
+                Users(.user)
+                Traffic(.endpoint)
+                Feedback(up: "chat_feedback_positive_total", down: "chat_feedback_negative_total").by("model")
+                Latency(.e2e).quantile(variable: "quantile").by("model")
+            }
+            Row("Failures") {
+                Logs("Failed requests", datasource: "loki") { #"{app="litellm"} | json | status_code >= 500"# }
+                AlertList("Firing LLM alerts", states: [.firing, .pending]).labels(["team": "llm"])
+            }
+        }
+        let result = Compiler.build(dashboards: [gateway.spec])
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        let file = try #require(result.files.first { $0.path == "dashboards/LLM/chat-gateway.json" })
+        let text = String(decoding: file.contents, as: UTF8.self)
+        #expect(text.contains(#""exemplar": true"#))
+        #expect(text.contains(#""type": "alertlist""#))
+    }
 }
