@@ -27,9 +27,13 @@ public struct EventAnnotationRequest: Sendable, Hashable {
     }
 }
 
+/// Turns event annotation requests into Prometheus annotation queries.
 public enum EventAnnotations {
+    /// kube-state-metrics' series whose changes mark a Deployment rollout.
     public static let defaultDeployMetric = "kube_deployment_status_observed_generation"
 
+    /// The annotations for a request on a dashboard (its backend and variables pick the watched series),
+    /// or the problems that prevent them.
     public static func expand(_ request: EventAnnotationRequest, in context: SignalContext) -> (
         [AnnotationSpec], [Diagnostic]
     ) {
