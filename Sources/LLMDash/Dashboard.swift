@@ -58,8 +58,11 @@ public struct Dashboard: Sendable, Hashable {
                 switch item {
                 case .panel(let panel): return [panel]
                 case .signal(let request):
-                    let (panels, found) = SignalExpander.expand(request, in: context)
+                    var (panels, found) = SignalExpander.expand(request, in: context)
                     spec.diagnostics += found
+                    if let recording = request.recordingRules {
+                        for i in panels.indices { panels[i].recordingRules = recording }
+                    }
                     return panels
                 }
             }
@@ -98,6 +101,33 @@ public struct Dashboard: Sendable, Hashable {
     public func liveNow(_ live: Bool = true) -> Dashboard { with { $0.liveNow = live } }
     public func datasource(_ uid: String) -> Dashboard { with { $0.datasource = uid } }
     public func refreshIntervals(_ intervals: [String]) -> Dashboard { with { $0.refreshIntervals = intervals } }
+
+    /// Records the dashboard's expensive rates (`sum by (…) (rate(…))`) with recording rules, and reads the
+    /// recorded series instead; `window` replaces `$__rate_interval`, `interval` is the rule group's.
+    public func recordingRules(
+        window: String = "5m", interval: String? = nil, file: String = #filePath, line: Int = #line,
+        column: Int = #column
+    ) -> Dashboard {
+        with {
+            var settings = RecordingRulesSpec(interval: interval)
+            let location = SourceLocation(file: file, line: line, column: column)
+            settings.location = location
+            for (what, text) in [("window", window), ("interval", interval)] {
+                guard let text else { continue }
+                if let ms = SLODuration.parse(text) {
+                    if what == "window" {
+                        settings.windowMilliseconds = ms
+                    } else {
+                        settings.interval = SLODuration.format(ms)
+                    }
+                } else {
+                    $0.diagnostics.append(
+                        .error("spec.invalid-value", "'\(what)' '\(text)' is not a duration", at: location))
+                }
+            }
+            $0.recordingRules = settings
+        }
+    }
 }
 
 /// A row of panels; `collapsed` rows keep their panels nested and closed.

@@ -22,6 +22,8 @@ extension PanelConvertible {
         }
     }
     public func newLine(_ newLine: Bool = true) -> Self { with { $0.newLine = newLine } }
+    /// `false` keeps this panel's queries as written when the dashboard records its expensive queries.
+    public func recordingRules(_ enabled: Bool) -> Self { with { $0.recordingRules = enabled } }
     public func description(_ text: String) -> Self { with { $0.description = text } }
     public func datasource(_ uid: String) -> Self { with { $0.datasource = uid } }
     public func interval(_ interval: String) -> Self { with { $0.interval = interval } }

@@ -20,6 +20,8 @@ extension SignalPanelConvertible {
         }
     }
     public func newLine(_ newLine: Bool = true) -> Self { with { $0.newLine = newLine } }
+    /// `false` keeps these panels' queries as written when the dashboard records its expensive queries.
+    public func recordingRules(_ enabled: Bool) -> Self { with { $0.recordingRules = enabled } }
     /// Group by labels; `"model"` stands for the backend's model label.
     public func by(_ labels: String...) -> Self { with { $0.by = labels } }
     /// Read this panel from another backend's catalogue.

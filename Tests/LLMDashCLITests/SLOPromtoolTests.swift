@@ -107,7 +107,7 @@ import Testing
         guard let promtool = Self.promtool else { throw PromtoolMissing() }
         let folder = RepoPaths.generated.appendingPathComponent("rules")
         let tests = Self.files(under: folder, suffix: ".test.yaml")
-        #expect(tests.count == 2)
+        #expect(tests.count == 3)
         let run = try Run.process(promtool, ["test", "rules"] + tests)
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
     }

@@ -25,6 +25,8 @@ extension LLMDashCommand.Rules {
     enum Lint: String, ExpressibleByArgument, CaseIterable {
         case all
         case duplicateRules = "duplicate-rules"
+        /// Recording rule names outside the `level:metric:operations` convention.
+        case recordNames = "record-names"
         case none
     }
 
@@ -64,7 +66,7 @@ extension LLMDashCommand.Rules {
         @Flag(help: "Accept keys Prometheus does not know (promtool's --ignore-unknown-fields).")
         var ignoreUnknownFields = false
 
-        @Option(help: "Lint checks: all, duplicate-rules or none.")
+        @Option(help: "Lint checks: all, duplicate-rules, record-names (level:metric:operations) or none.")
         var lint: Lint = .duplicateRules
 
         @Flag(help: "Treat warnings as errors.")
@@ -80,7 +82,8 @@ extension LLMDashCommand.Rules {
         func run() throws {
             let options = RuleCheckOptions(
                 parser: try features.parserOptions(), nameValidation: nameValidationScheme,
-                ignoreUnknownFields: ignoreUnknownFields, lintDuplicateRules: lint != .none)
+                ignoreUnknownFields: ignoreUnknownFields, lintDuplicateRules: lint == .all || lint == .duplicateRules,
+                lintRecordNames: lint == .all || lint == .recordNames)
             var results: [(name: String, result: RuleCheckResult, text: String?)] = []
             for path in files {
                 let (name, text, checked) = Self.check(path, options: options)

@@ -53,6 +53,8 @@ public struct SignalPanelRequest: Sendable, Hashable {
     public var dimensionLabel: String?
     /// GPU by model: the labels joining DCGM series to the serving backend's series.
     public var join: [String] = ["namespace", "pod"]
+    /// `false` keeps the panels' queries as written when the dashboard records its expensive queries.
+    public var recordingRules: Bool?
     /// A backend other than the dashboard's (GPU panels use `dcgm` by default).
     public var backend: Backend?
     public var location: SourceLocation?

@@ -240,8 +240,12 @@ public enum Compiler {
         summary.datasources = spec.datasources
         summary.exemplars = spec.exemplars
         if !diagnostics.hasErrors {
+            // Queries are checked as written; the dashboard then reads recorded series where it opted in.
+            let (recorded, ruleFiles) = DashboardRecordingRules.apply(spec, options: options.promql)
+            if !ruleFiles.isEmpty { resolved = Resolver.resolve(recorded).0 }
             let json = GrafanaEmitter.dashboard(resolved, schemaVersion: options.schemaVersion)
             sink(OutputFile(path: path, contents: JSONWriter.pretty(json)))
+            ruleFiles.forEach(sink)
         }
         return (diagnostics, summary)
     }

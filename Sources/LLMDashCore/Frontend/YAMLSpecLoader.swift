@@ -63,9 +63,11 @@ public enum YAMLSpecLoader {
         }
         spec.allow([
             "backend", "datasource", "time", "refresh", "timezone", "weekStart", "graphTooltip", "editable", "liveNow",
-            "refreshIntervals", "variables", "annotations", "links", "panels", "rows", "datasources", "exemplars",
+            "refreshIntervals", "variables", "annotations", "links", "panels", "rows", "recordingRules", "datasources",
+            "exemplars",
         ])
         dashboard.backend = spec.choice("backend", as: Backend.self)
+        if let node = spec.value("recordingRules") { dashboard.recordingRules = readRecordingRules(node, ctx) }
         dashboard.datasource = spec.string("datasource")
         if let timeNode = spec.value("time"), let time = MappingReader(timeNode, ctx, what: "time") {
             time.allow(["from", "to"])
@@ -262,7 +264,7 @@ public enum YAMLSpecLoader {
     static let commonPanelKeys = [
         "key", "id", "title", "description", "width", "height", "newLine", "datasource", "queries", "transformations",
         "interval", "maxDataPoints", "timeFrom", "timeShift", "hideTimeOverride", "transparent", "repeat",
-        "repeatDirection", "maxPerRow", "links",
+        "repeatDirection", "maxPerRow", "links", "recordingRules",
     ]
     static let fieldKeys = [
         "unit", "decimals", "min", "max", "displayName", "noValue", "color", "thresholds", "thresholdsMode",
@@ -299,15 +301,20 @@ public enum YAMLSpecLoader {
         if kindName == "alertlist" { return readAlertListPanel(body, ctx).map { [$0] } ?? [] }
         if isSignal, let kind = SignalPanelRequest.Kind(rawValue: kindName) {
             guard let request = readSignalPanel(kind, body, ctx) else { return [] }
-            let (panels, found) = SignalExpander.expand(request, in: signals)
+            var (panels, found) = SignalExpander.expand(request, in: signals)
             ctx.record(found)
+            if let recording = request.recordingRules {
+                for i in panels.indices { panels[i].recordingRules = recording }
+            }
             return panels
         }
         return readPanel(node, ctx).map { [$0] } ?? []
     }
 
     static let signalPanelKeys: [SignalPanelRequest.Kind: [String]] = {
-        let common = ["signal", "title", "key", "description", "width", "height", "newLine", "by", "backend"]
+        let common = [
+            "signal", "title", "key", "description", "width", "height", "newLine", "by", "backend", "recordingRules",
+        ]
         return [
             .latency: common + ["percentiles", "mean", "slo", "quantile"],
             .heatmap: common,
@@ -340,6 +347,7 @@ public enum YAMLSpecLoader {
         request.width = map.int("width")
         request.height = map.int("height")
         request.newLine = map.bool("newLine") ?? false
+        request.recordingRules = map.bool("recordingRules")
         request.by = map.strings("by") ?? []
         request.backend = map.choice("backend", as: Backend.self)
         if let values = map.list("percentiles") {
@@ -410,6 +418,7 @@ public enum YAMLSpecLoader {
         panel.width = map.int("width")
         panel.height = map.int("height")
         panel.newLine = map.bool("newLine") ?? false
+        panel.recordingRules = map.bool("recordingRules")
         panel.datasource = map.string("datasource")
         for item in map.list("queries") ?? [] {
             if let query = readQuery(item, ctx) { panel.queries.append(query) }

@@ -26,6 +26,8 @@ public struct DashboardSpec: Sendable, Hashable {
     public var datasources: [DatasourceDeclaration] = []
     /// Exemplars on latency panels, linking to traces.
     public var exemplars: ExemplarSpec?
+    /// Recording rules for the dashboard's expensive queries, which then read the recorded series.
+    public var recordingRules: RecordingRulesSpec?
     /// The serving stack whose metric catalogue signal-level panels use.
     public var backend: Backend?
     /// Problems found while the front end built this spec (e.g. a signal the backend lacks).

@@ -54,6 +54,8 @@ public struct PanelSpec: Sendable, Hashable {
     public var logs: LogsPanelSpec?
     /// An alert-list panel's filters.
     public var alertList: AlertListSpec?
+    /// `false` keeps this panel's queries as written when the dashboard records its expensive queries.
+    public var recordingRules: Bool?
     /// Set on a placeholder that the build replaces by the panels of an SLO (see `SLOPanels`).
     public var sloPanel: SLOPanelRequest?
     public var location: SourceLocation?

@@ -145,3 +145,14 @@ func goQuoted(_ text: String) -> String {
     }
     return out + "\""
 }
+
+/// Prometheus's naming convention for recording rules: `level:metric:operations`.
+public enum RecordNaming {
+    /// True for names of at least three colon-separated parts whose first (the level) and last (the
+    /// operations) are not empty, e.g. `job:http_requests:rate5m` or `model_name:vllm:ttft_bucket:rate5m`.
+    public static func isConventional(_ name: String) -> Bool {
+        let parts = name.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count >= 3, let first = parts.first, let last = parts.last else { return false }
+        return !first.isEmpty && !last.isEmpty && !parts.dropFirst().dropLast().allSatisfy(\.isEmpty)
+    }
+}

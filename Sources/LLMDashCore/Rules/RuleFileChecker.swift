@@ -10,11 +10,14 @@ public struct RuleCheckOptions: Sendable, Hashable {
     public var ignoreUnknownFields: Bool
     /// Warn about rules with the same name and labels (promtool's default `--lint=duplicate-rules`).
     public var lintDuplicateRules: Bool
+    /// Warn about recording rule names outside the `level:metric:operations` convention.
+    public var lintRecordNames: Bool
 
     public init(
         parser: ParserOptions = .default, nameValidation: NameValidationScheme = .legacy,
-        ignoreUnknownFields: Bool = false, lintDuplicateRules: Bool = true
+        ignoreUnknownFields: Bool = false, lintDuplicateRules: Bool = true, lintRecordNames: Bool = false
     ) {
+        self.lintRecordNames = lintRecordNames
         self.parser = parser
         self.nameValidation = nameValidation
         self.ignoreUnknownFields = ignoreUnknownFields
@@ -256,6 +259,14 @@ struct RuleReader {
 
     mutating func checkRecordName(_ name: String, node: YAMLNode) {
         let valid = options.nameValidation.isValidMetricName(name)
+        if valid, options.lintRecordNames, !RecordNaming.isConventional(name) {
+            ctx.warning(
+                "rules.record-naming", "recording rule name \"\(name)\" is not level:metric:operations", at: node,
+                notes: [
+                    "name records for the labels they keep, the metric, and the operations applied, "
+                        + "e.g. instance_path:requests:rate5m"
+                ])
+        }
         if valid, options.nameValidation == .legacy { return }  // the common case: legacy names hold no braces
         if name.utf8.contains(where: { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "}") }) {
             ctx.error(
