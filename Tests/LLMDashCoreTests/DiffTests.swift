@@ -44,6 +44,13 @@ import Testing
         #expect(d.details == details)
     }
 
+    @Test func spacesThatSeparateWordsStillCount() throws {
+        // The no-parse shortcut drops only spaces that separate no words, and none inside strings.
+        #expect(QueryDiff.compare("sum by (le) (x)", "sumby (le) (x)") != nil)
+        #expect(QueryDiff.compare(#"x{a="b c"}"#, #"x{a="bc"}"#) != nil)
+        #expect(QueryDiff.compare("x offset 5m", "x  offset\n5m") == nil)
+    }
+
     @Test func unparseableQueriesFallBackToText() throws {
         #expect(QueryDiff.compare("sum(rate(x[5m])", "sum(rate(x[5m])  ") == nil)
         let d = try #require(QueryDiff.compare("sum(rate(x[5m])", "sum(rate(y[5m])"))

@@ -15,7 +15,7 @@ public struct QueryDifference: Sendable, Hashable {
 public enum QueryDiff {
     /// nil when the two queries are the same PromQL (formatting, quoting and matcher order aside).
     public static func compare(_ old: String, _ new: String) -> QueryDifference? {
-        if old == new { return nil }
+        if old == new || tokenText(old) == tokenText(new) { return nil }
         let a = GrafanaQuery.parse(old)
         let b = GrafanaQuery.parse(new)
         guard let x = a.expr, let y = b.expr, let fa = a.formatted(sortMatchers: true),
@@ -30,6 +30,42 @@ public enum QueryDiff {
         return QueryDifference(
             old: a.formatted(sortMatchers: false) ?? fa, new: b.formatted(sortMatchers: false) ?? fb,
             details: walker.details)
+    }
+
+    /// The query with whitespace dropped wherever it does not separate two words (`sum by(le)(rate(x[5m]))`),
+    /// string literals untouched: two queries with the same token text are the same query, without parsing.
+    static func tokenText(_ query: String) -> [UInt8] {
+        func isWord(_ b: UInt8) -> Bool {
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x3A
+                || b == 0x2E || b >= 0x80
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(query.utf8.count)
+        var pendingSpace = false
+        var quote: UInt8 = 0
+        var escaped = false
+        for b in query.utf8 {
+            if quote != 0 {
+                out.append(b)
+                if escaped {
+                    escaped = false
+                } else if b == 0x5C && quote != 0x60 {
+                    escaped = true
+                } else if b == quote {
+                    quote = 0
+                }
+                continue
+            }
+            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
+                pendingSpace = true
+                continue
+            }
+            if pendingSpace, let last = out.last, isWord(last), isWord(b) { out.append(0x20) }
+            pendingSpace = false
+            if b == 0x22 || b == 0x27 || b == 0x60 { quote = b }
+            out.append(b)
+        }
+        return out
     }
 
     /// Whitespace runs collapsed to one space, ends trimmed.

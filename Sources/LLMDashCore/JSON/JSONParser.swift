@@ -231,7 +231,7 @@ private struct Reader {
         }
         position += 1
         var pairs: [(String, JSON)] = []
-        var seen: Set<String> = []
+        var keyOffsets: [Int] = []
         skipSpace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
@@ -258,14 +258,8 @@ private struct Reader {
             skipSpace()
             let memberPath = recordLocations ? JSONLocations.path(path, key: key) : ""
             guard let member = value(path: memberPath, depth: depth) else { return nil }
-            if !seen.insert(key).inserted {
-                warnings.append(
-                    .warning(
-                        "json.duplicate-key",
-                        "duplicate key \(JSONWriter.prettyString(.string(key)).dropLast()); "
-                            + "the last one is used", at: location(keyOffset)))
-            }
             pairs.append((key, member))
+            keyOffsets.append(keyOffset)
             skipSpace()
             guard position < bytes.count else {
                 fail("unexpected end of file: expected ',' or '}'", at: position)
@@ -277,10 +271,24 @@ private struct Reader {
             }
             if bytes[position] == UInt8(ascii: "}") {
                 position += 1
-                return .object(JSONMembers(unsorted: pairs))
+                let members = JSONMembers(unsorted: pairs)
+                if members.count < pairs.count { warnDuplicates(pairs, keyOffsets) }
+                return .object(members)
             }
             fail("unexpected \(describe(position)): expected ',' or '}'", at: position)
             return nil
+        }
+    }
+
+    /// Warns at every repeated key of an object (rare, so found only once the member count says so).
+    mutating func warnDuplicates(_ pairs: [(String, JSON)], _ offsets: [Int]) {
+        var seen: Set<String> = []
+        for ((key, _), offset) in zip(pairs, offsets) where !seen.insert(key).inserted {
+            warnings.append(
+                .warning(
+                    "json.duplicate-key",
+                    "duplicate key \(JSONWriter.prettyString(.string(key)).dropLast()); the last one is used",
+                    at: location(offset)))
         }
     }
 
