@@ -3,6 +3,11 @@ import PackageDescription
 
 let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 
+/// A release `llmdash` on Linux is one static executable: no shared Swift runtime, Foundation or C++
+/// library to map and relocate at start-up, which takes about 6 MiB off every run's memory. The two
+/// libraries are what ArgumentParser's FoundationEssentials needs when it is linked statically.
+let staticRelease = ["-static-executable", "-l_FoundationCollections", "-l_FoundationCShims"]
+
 let package = Package(
     name: "llmdash",
     platforms: [.macOS(.v14)],
@@ -33,7 +38,10 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .executableTarget(name: "llmdash", dependencies: ["LLMDashCLI"], swiftSettings: strict),
+        .executableTarget(
+            name: "llmdash", dependencies: ["LLMDashCLI"], swiftSettings: strict,
+            linkerSettings: [.unsafeFlags(staticRelease, .when(platforms: [.linux], configuration: .release))]
+        ),
         .executableTarget(
             name: "team-dashboards",
             dependencies: ["LLMDash", "LLMDashCLI"],
