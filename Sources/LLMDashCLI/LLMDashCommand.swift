@@ -75,12 +75,15 @@ enum Terminal {
     static func out(_ text: String) { put(text, fd: 1) }
 
     private static func put(_ text: String, fd: Int32) {
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n <= 0 { return }
-            offset += n
+        var text = text
+        text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var offset = 0
+            while offset < bytes.count {
+                let n = write(fd, base + offset, bytes.count - offset)
+                if n <= 0 { return }
+                offset += n
+            }
         }
     }
 
@@ -92,11 +95,21 @@ enum Terminal {
     static func report(_ diagnostics: [Diagnostic], sources: [String: String]) {
         guard !diagnostics.isEmpty else { return }
         let renderer = DiagnosticRenderer(sources: sources, useColor: stderrIsTerminal)
-        var text = renderer.render(diagnostics.sortedByLocation())
-        let errors = diagnostics.filter { $0.severity == .error }.count
-        let warnings = diagnostics.filter { $0.severity == .warning }.count
+        // Written in pieces, so thousands of diagnostics never sit in memory as one text.
+        var text = ""
+        var errors = 0
+        var warnings = 0
+        for diagnostic in diagnostics.sortedByLocation() {
+            if diagnostic.severity == .error { errors += 1 }
+            if diagnostic.severity == .warning { warnings += 1 }
+            text += renderer.render(diagnostic)
+            if text.utf8.count >= 1 << 16 {
+                put(text, fd: 2)
+                text = ""
+            }
+        }
         text += "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
-        error(text)
+        put(text, fd: 2)
     }
 }
 
