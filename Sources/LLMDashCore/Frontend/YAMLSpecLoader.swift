@@ -456,7 +456,8 @@ public enum YAMLSpecLoader {
     }
 
     static func choice(_ map: MappingReader, _ key: String) -> String? {
-        map.choice(key, OptionVocabulary.choices[key] ?? [])
+        guard map.value(key) != nil else { return nil }  // most options are absent: skip the vocabulary lookup
+        return map.choice(key, OptionVocabulary.choices[key] ?? [])
     }
 
     static func readQuery(_ node: YAMLNode, _ ctx: ReadContext) -> QuerySpec? {

@@ -214,7 +214,13 @@ struct MappingReader {
     }
 
     private func index(of key: String) -> Int? {
-        entries.firstIndex { $0.key == key }
+        entries.firstIndex { Self.same($0.key, key) }
+    }
+
+    /// String equality with the cheap length test first: most keys a reader asks for are absent, and
+    /// comparing lengths spares the full comparison for nearly all of them.
+    @inline(__always) static func same(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && a == b
     }
 
     /// Explicit keys first (a repeated one is an error); then keys from `<<` merges that are not already set.
@@ -257,7 +263,7 @@ struct MappingReader {
 
     /// Reports every key not in `allowed`.
     func allow(_ allowed: [String]) {
-        for entry in entries where !allowed.contains(entry.key) {
+        for entry in entries where !allowed.contains(where: { Self.same($0, entry.key) }) {
             var notes: [String] = []
             if let guess = Suggestions.closest(to: entry.key, in: allowed) {
                 notes.append("did you mean '\(guess)'?")
@@ -300,7 +306,8 @@ struct MappingReader {
         value(key).flatMap { ctx.choice($0, what: "'\(key)'", from: allowed) }
     }
     func choice<E: RawRepresentable & CaseIterable>(_ key: String, as: E.Type) -> E? where E.RawValue == String {
-        choice(key, E.allCases.map(\.rawValue)).flatMap(E.init(rawValue:))
+        guard value(key) != nil else { return nil }
+        return choice(key, E.allCases.map(\.rawValue)).flatMap(E.init(rawValue:))
     }
     func source(_ key: String) -> ScalarSource? { value(key).flatMap(ctx.source) }
 }
