@@ -72,31 +72,53 @@ public struct JSONMembers: Sendable, Hashable, ExpressibleByDictionaryLiteral {
 
     /// Sorts pairs by key; a later pair wins over an earlier one with the same key.
     public init(unsorted pairs: [(String, JSON)]) {
-        // Objects are small: an insertion sort on byte-wise keys beats a general sort here.
-        var order = Array(pairs.indices)
-        for i in 1..<max(order.count, 1) {
-            let current = order[i]
-            var j = i
-            while j > 0 {
-                let previous = order[j - 1]
-                let c = JSONMembers.compare(pairs[previous].0, pairs[current].0)
-                if c < 0 || (c == 0 && previous < current) { break }
-                order[j] = previous
-                j -= 1
-            }
-            order[j] = current
-        }
+        // Objects are small: an insertion sort on byte-wise keys beats a general sort here. Each key's
+        // first eight bytes, read once as a big-endian number, settle most comparisons without the strings.
+        let n = pairs.count
         keys = []
         values = []
-        keys.reserveCapacity(pairs.count)
-        values.reserveCapacity(pairs.count)
-        for i in order {
-            if let last = keys.last, last == pairs[i].0 {
-                values[values.count - 1] = pairs[i].1
-            } else {
-                keys.append(pairs[i].0)
-                values.append(pairs[i].1)
+        keys.reserveCapacity(n)
+        values.reserveCapacity(n)
+        withUnsafeTemporaryAllocation(of: (prefix: UInt64, index: Int).self, capacity: max(n, 1)) { order in
+            for i in 0..<n {
+                let current = (prefix: JSONMembers.prefix(pairs[i].0), index: i)
+                var j = i
+                while j > 0 {
+                    let previous = order[j - 1]
+                    if previous.prefix != current.prefix {
+                        if previous.prefix < current.prefix { break }
+                    } else {
+                        let c = JSONMembers.compare(pairs[previous.index].0, pairs[current.index].0)
+                        if c < 0 || (c == 0 && previous.index < current.index) { break }
+                    }
+                    order[j] = previous
+                    j -= 1
+                }
+                order[j] = current
             }
+            for k in 0..<n {
+                let i = order[k].index
+                if k > 0, order[k - 1].prefix == order[k].prefix, keys[keys.count - 1] == pairs[i].0 {
+                    values[values.count - 1] = pairs[i].1
+                } else {
+                    keys.append(pairs[i].0)
+                    values.append(pairs[i].1)
+                }
+            }
+        }
+    }
+
+    /// The first eight UTF-8 bytes of a key as a big-endian number, zero-padded: when two prefixes
+    /// differ they order the keys as a byte-wise comparison would.
+    static func prefix(_ key: String) -> UInt64 {
+        var key = key
+        return key.withUTF8 { bytes in
+            var value: UInt64 = 0
+            for i in 0..<8 {
+                value <<= 8
+                if i < bytes.count { value |= UInt64(bytes[i]) }
+            }
+            return value
         }
     }
 

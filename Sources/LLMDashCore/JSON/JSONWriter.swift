@@ -1,11 +1,10 @@
 /// Writes JSON with sorted keys and two-space indentation: the same value always gives the same bytes.
 public enum JSONWriter {
     public static func pretty(_ value: JSON) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(16_384)
+        var out = ByteBuffer(capacity: 16_384)
         write(value, indent: 0, into: &out)
         out.append(UInt8(ascii: "\n"))
-        return out
+        return out.bytes()
     }
 
     public static func prettyString(_ value: JSON) -> String {
@@ -14,40 +13,34 @@ public enum JSONWriter {
 
     /// One line, no spaces: for embedding (e.g. ConfigMaps) and for hashing.
     public static func compact(_ value: JSON) -> [UInt8] {
-        var out: [UInt8] = []
+        var out = ByteBuffer(capacity: 1_024)
         writeCompact(value, into: &out)
-        return out
+        return out.bytes()
     }
 
-    private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 256)
-
-    private static func newline(_ indent: Int, _ out: inout [UInt8]) {
+    private static func newline(_ indent: Int, _ out: inout ByteBuffer) {
         out.append(UInt8(ascii: "\n"))
-        if indent <= spaces.count {
-            spaces.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<indent])) }
-        } else {
-            out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
-        }
+        out.append(UInt8(ascii: " "), count: indent)
     }
 
-    private static func write(_ value: JSON, indent: Int, into out: inout [UInt8]) {
+    private static func write(_ value: JSON, indent: Int, into out: inout ByteBuffer) {
         switch value {
         case .array(let items):
             if items.isEmpty {
-                out.append(contentsOf: "[]".utf8)
+                out.append(UInt8(ascii: "["), UInt8(ascii: "]"))
                 return
             }
             out.append(UInt8(ascii: "["))
-            for (i, item) in items.enumerated() {
+            for i in items.indices {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 newline(indent + 2, &out)
-                write(item, indent: indent + 2, into: &out)
+                write(items[i], indent: indent + 2, into: &out)
             }
             newline(indent, &out)
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             if members.isEmpty {
-                out.append(contentsOf: "{}".utf8)
+                out.append(UInt8(ascii: "{"), UInt8(ascii: "}"))
                 return
             }
             out.append(UInt8(ascii: "{"))
@@ -55,7 +48,7 @@ public enum JSONWriter {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 newline(indent + 2, &out)
                 writeString(members.keys[i], into: &out)
-                out.append(contentsOf: ": ".utf8)
+                out.append(UInt8(ascii: ":"), UInt8(ascii: " "))
                 write(members.values[i], indent: indent + 2, into: &out)
             }
             newline(indent, &out)
@@ -65,13 +58,13 @@ public enum JSONWriter {
         }
     }
 
-    private static func writeCompact(_ value: JSON, into out: inout [UInt8]) {
+    private static func writeCompact(_ value: JSON, into out: inout ByteBuffer) {
         switch value {
         case .array(let items):
             out.append(UInt8(ascii: "["))
-            for (i, item) in items.enumerated() {
+            for i in items.indices {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                writeCompact(item, into: &out)
+                writeCompact(items[i], into: &out)
             }
             out.append(UInt8(ascii: "]"))
         case .object(let members):
@@ -88,12 +81,12 @@ public enum JSONWriter {
         }
     }
 
-    private static func writeScalar(_ value: JSON, into out: inout [UInt8]) {
+    private static func writeScalar(_ value: JSON, into out: inout ByteBuffer) {
         switch value {
-        case .null: out.append(contentsOf: "null".utf8)
-        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .int(let i): out.append(contentsOf: String(i).utf8)
-        case .double(let d): out.append(contentsOf: formatDouble(d).utf8)
+        case .null: out.append("null")
+        case .bool(let b): out.append(b ? "true" : "false")
+        case .int(let i): out.append(String(i))
+        case .double(let d): out.append(formatDouble(d))
         case .string(let s): writeString(s, into: &out)
         case .array, .object: break
         }
@@ -108,7 +101,14 @@ public enum JSONWriter {
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// Appends `s` as a quoted JSON string.
     static func writeString(_ s: String, into out: inout [UInt8]) {
+        var buffer = ByteBuffer(capacity: s.utf8.count + 2)
+        writeString(s, into: &buffer)
+        out += buffer.bytes()
+    }
+
+    static func writeString(_ s: String, into out: inout ByteBuffer) {
         var s = s
         s.withUTF8 { bytes in
             out.append(UInt8(ascii: "\""))
@@ -119,25 +119,91 @@ public enum JSONWriter {
                 break
             }
             if clean {
-                out.append(contentsOf: bytes)
+                out.append(bytes)
                 out.append(UInt8(ascii: "\""))
                 return
             }
             for byte in bytes {
                 switch byte {
-                case UInt8(ascii: "\""): out.append(contentsOf: [92, 34])
-                case UInt8(ascii: "\\"): out.append(contentsOf: [92, 92])
-                case 0x0A: out.append(contentsOf: [92, UInt8(ascii: "n")])
-                case 0x0D: out.append(contentsOf: [92, UInt8(ascii: "r")])
-                case 0x09: out.append(contentsOf: [92, UInt8(ascii: "t")])
-                case 0x08: out.append(contentsOf: [92, UInt8(ascii: "b")])
-                case 0x0C: out.append(contentsOf: [92, UInt8(ascii: "f")])
+                case UInt8(ascii: "\""): out.append(92, 34)
+                case UInt8(ascii: "\\"): out.append(92, 92)
+                case 0x0A: out.append(92, UInt8(ascii: "n"))
+                case 0x0D: out.append(92, UInt8(ascii: "r"))
+                case 0x09: out.append(92, UInt8(ascii: "t"))
+                case 0x08: out.append(92, UInt8(ascii: "b"))
+                case 0x0C: out.append(92, UInt8(ascii: "f"))
                 case 0..<0x20:
-                    out.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+                    out.append(92, UInt8(ascii: "u"))
+                    out.append(48, 48)
+                    out.append(hex[Int(byte >> 4)], hex[Int(byte & 15)])
                 default: out.append(byte)
                 }
             }
             out.append(UInt8(ascii: "\""))
         }
+    }
+}
+
+/// A growable byte buffer for the writer: an append is a capacity test and a store or a copy, with none
+/// of an array's uniqueness checks. It owns its memory and frees it when it goes away.
+struct ByteBuffer: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var count = 0
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// The bytes written so far, as an array.
+    func bytes() -> [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    @inline(__always) private mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(to: count + extra) }
+    }
+
+    private mutating func grow(to needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    @inline(__always) mutating func append(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always) mutating func append(_ first: UInt8, _ second: UInt8) {
+        reserve(2)
+        base[count] = first
+        base[count + 1] = second
+        count += 2
+    }
+
+    /// `byte` repeated `n` times.
+    mutating func append(_ byte: UInt8, count n: Int) {
+        reserve(n)
+        (base + count).initialize(repeating: byte, count: n)
+        count += n
+    }
+
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        reserve(bytes.count)
+        (base + count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { append($0) }
     }
 }
