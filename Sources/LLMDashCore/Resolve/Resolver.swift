@@ -186,7 +186,7 @@ public enum Slug {
         var out = ""
         var dash = false
         for scalar in text.lowercased().unicodeScalars {
-            if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+            if scalar.isASCII, Self.isASCIILetterOrDigit(scalar) {
                 if dash, !out.isEmpty { out += "-" }
                 out.unicodeScalars.append(scalar)
                 dash = false
@@ -199,6 +199,14 @@ public enum Slug {
             }
         }
         return out.isEmpty ? "untitled" : out
+    }
+
+    /// The ASCII scalars that are alphabetic or digits, without a Unicode property lookup.
+    @inline(__always) static func isASCIILetterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
+        default: false
+        }
     }
 }
 
