@@ -94,6 +94,8 @@ public struct Dashboard: Sendable, Hashable {
 
     public func time(from: String, to: String = "now") -> Dashboard { with { $0.time = TimeRange(from: from, to: to) } }
     public func refresh(_ interval: String) -> Dashboard { with { $0.refresh = interval } }
+    /// Grafana JSON merged over the emitted dashboard (RFC 7386 merge patch), unchecked; the YAML `grafana:` key.
+    public func grafana(_ patch: JSON) -> Dashboard { with { $0.grafana = patch } }
     public func timezone(_ zone: String) -> Dashboard { with { $0.timezone = zone } }
     public func weekStart(_ day: String) -> Dashboard { with { $0.weekStart = day } }
     public func graphTooltip(_ mode: GraphTooltip) -> Dashboard { with { $0.graphTooltip = mode } }
@@ -154,6 +156,13 @@ public struct Row: Sendable, Hashable {
     public func repeating(_ variable: String) -> Row {
         var copy = self
         copy.spec.repeatVariable = variable
+        return copy
+    }
+
+    /// Grafana JSON merged over the emitted row panel (RFC 7386 merge patch), unchecked; the YAML `grafana:` key.
+    public func grafana(_ patch: JSON) -> Row {
+        var copy = self
+        copy.spec.grafana = patch
         return copy
     }
 }

@@ -32,6 +32,9 @@ extension PanelConvertible {
     public func timeShift(_ shift: String) -> Self { with { $0.timeShift = shift } }
     public func hideTimeOverride(_ hide: Bool = true) -> Self { with { $0.hideTimeOverride = hide } }
     public func transparent(_ transparent: Bool = true) -> Self { with { $0.transparent = transparent } }
+    /// Grafana JSON merged over the emitted panel (RFC 7386 merge patch: `null` removes a key), unchecked;
+    /// the YAML `grafana:` key.
+    public func grafana(_ patch: JSON) -> Self { with { $0.grafana = patch } }
     public func repeating(_ variable: String, direction: String = "h", maxPerRow: Int? = nil) -> Self {
         with {
             $0.repeatVariable = variable
@@ -276,6 +279,20 @@ public struct StateTimeline: LegendPanel {
 }
 
 /// A text panel (markdown by default).
+/// A Grafana panel llmdash does not model, emitted as written (the YAML `- grafana: {...}` panel).
+/// The panel JSON needs a `type`; llmdash adds `id` and `gridPos` when it has none.
+public struct GrafanaPanel: PanelConvertible {
+    public var panel: PanelSpec
+
+    public init(_ json: JSON) {
+        panel = PanelSpec(type: .text, title: json["title"]?.stringValue ?? "")
+        panel.isRawGrafana = true
+        panel.grafana = json
+        panel.width = json["gridPos"]?["w"]?.numberValue.map { Int($0) }
+        panel.height = json["gridPos"]?["h"]?.numberValue.map { Int($0) }
+    }
+}
+
 public struct Text: PanelConvertible {
     public var panel: PanelSpec
 

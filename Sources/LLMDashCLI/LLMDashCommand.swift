@@ -30,7 +30,9 @@ public struct LLMDashCommand: ParsableCommand {
             Shell completions: llmdash --generate-completion-script bash|zsh|fish
             """,
         version: version,
-        subcommands: [Build.self, Check.self, Diff.self, Init.self, Metrics.self, PromQLCommand.self, Rules.self]
+        subcommands: [
+            Build.self, Check.self, Diff.self, Import.self, Init.self, Metrics.self, PromQLCommand.self, Rules.self,
+        ]
     )
 
     public init() {}

@@ -37,10 +37,11 @@ public enum GrafanaEmitter {
             r["gridPos"] = grid(row.grid)
             r.set("repeat", row.spec.repeatVariable)
             r["panels"] = .array(row.spec.collapsed ? children : [])
-            panels.append(r.json)
+            panels.append(row.spec.grafana.map { r.json.applying(patch: $0) } ?? r.json)
             if !row.spec.collapsed { panels += children }
         }
         d["panels"] = .array(panels)
+        if let patch = spec.grafana { return d.json.applying(patch: patch) }
         return d.json
     }
 
@@ -168,6 +169,17 @@ public enum GrafanaEmitter {
     // MARK: Panels
 
     static func panel(_ p: ResolvedPanel, _ resolved: ResolvedDashboard) -> JSON {
+        let spec = p.spec
+        if spec.isRawGrafana, let body = spec.grafana {
+            var patch: [String: JSON] = [:]
+            if case .none = body["id"] { patch["id"] = .int(p.id) }
+            if case .none = body["gridPos"] { patch["gridPos"] = grid(p.grid) }
+            return body.applying(patch: .object(JSONMembers(patch)))
+        }
+        return panelBody(p, resolved).applying(patch: spec.grafana ?? .object([:]))
+    }
+
+    static func panelBody(_ p: ResolvedPanel, _ resolved: ResolvedDashboard) -> JSON {
         let spec = p.spec
         var o = JSONObject()
         o["type"] = .string(spec.type.rawValue)

@@ -64,7 +64,7 @@ public enum YAMLSpecLoader {
         spec.allow([
             "backend", "datasource", "time", "refresh", "timezone", "weekStart", "graphTooltip", "editable", "liveNow",
             "refreshIntervals", "variables", "annotations", "links", "panels", "rows", "recordingRules", "datasources",
-            "exemplars",
+            "exemplars", "grafana",
         ])
         dashboard.backend = spec.choice("backend", as: Backend.self)
         if let node = spec.value("recordingRules") { dashboard.recordingRules = readRecordingRules(node, ctx) }
@@ -80,6 +80,7 @@ public enum YAMLSpecLoader {
         dashboard.editable = spec.bool("editable") ?? dashboard.editable
         dashboard.liveNow = spec.bool("liveNow") ?? false
         dashboard.refreshIntervals = spec.strings("refreshIntervals")
+        dashboard.grafana = readGrafanaPassthrough(spec, ctx)
         for item in spec.list("variables") ?? [] {
             if let variable = readVariable(item, ctx, backend: dashboard.backend) {
                 dashboard.variables.append(variable)
@@ -114,11 +115,12 @@ public enum YAMLSpecLoader {
 
     static func readRow(_ node: YAMLNode, _ ctx: ReadContext, _ signals: SignalContext) -> RowSpec? {
         guard let map = MappingReader(node, ctx, what: "a row") else { return nil }
-        map.allow(["title", "key", "id", "collapsed", "repeat", "panels"])
+        map.allow(["title", "key", "id", "collapsed", "repeat", "panels", "grafana"])
         var row = RowSpec(title: map.requiredString("title") ?? "", collapsed: map.bool("collapsed") ?? false)
         row.key = map.string("key")
         row.id = map.int("id")
         row.repeatVariable = map.string("repeat")
+        row.grafana = readGrafanaPassthrough(map, ctx)
         row.location = map.location("title") ?? ctx.location(node)
         for item in map.list("panels") ?? [] {
             row.panels += readPanels(item, ctx, signals)
@@ -264,7 +266,7 @@ public enum YAMLSpecLoader {
     static let commonPanelKeys = [
         "key", "id", "title", "description", "width", "height", "newLine", "datasource", "queries", "transformations",
         "interval", "maxDataPoints", "timeFrom", "timeShift", "hideTimeOverride", "transparent", "repeat",
-        "repeatDirection", "maxPerRow", "links", "recordingRules",
+        "repeatDirection", "maxPerRow", "links", "recordingRules", "grafana",
     ]
     static let fieldKeys = [
         "unit", "decimals", "min", "max", "displayName", "noValue", "color", "thresholds", "thresholdsMode",
@@ -284,13 +286,14 @@ public enum YAMLSpecLoader {
         for kind in SignalPanelRequest.Kind.allCases where !kinds.contains(kind.rawValue) {
             kinds.append(kind.rawValue)
         }
-        return kinds + ["slo"]
+        return kinds + ["slo", "grafana"]
     }()
 
     /// A panel entry: a plain panel, or a signal-level one that expands into one or more panels.
     static func readPanels(_ node: YAMLNode, _ ctx: ReadContext, _ signals: SignalContext) -> [PanelSpec] {
         guard let (kindName, body) = singleKey(node, ctx, what: "a panel", kinds: panelKinds) else { return [] }
         if kindName == "slo" { return readSLOPanel(body, ctx).map { [.slo($0)] } ?? [] }
+        if kindName == "grafana" { return readRawGrafanaPanel(body, ctx).map { [$0] } ?? [] }
         let isSignal: Bool
         if kindName == "heatmap", case .mapping(let m) = body {
             isSignal = m.pairs.contains { if case .scalar(let k) = $0.key { k.value == "signal" } else { false } }
@@ -446,6 +449,7 @@ public enum YAMLSpecLoader {
             if let override = readOverride(item, ctx) { panel.overrides.append(override) }
         }
         panel.options = readOptions(map, ctx, type: type)
+        panel.grafana = readGrafanaPassthrough(map, ctx)
         if type == .text, panel.options.content == nil {
             ctx.error("spec.missing-key", "a text panel needs 'content'", at: map.keyNode("title") ?? body)
         }

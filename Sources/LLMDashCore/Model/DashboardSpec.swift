@@ -30,6 +30,8 @@ public struct DashboardSpec: Sendable, Hashable {
     public var recordingRules: RecordingRulesSpec?
     /// The serving stack whose metric catalogue signal-level panels use.
     public var backend: Backend?
+    /// Grafana JSON merged over the emitted dashboard (RFC 7386 merge patch), carried through unchecked.
+    public var grafana: JSON?
     /// Problems found while the front end built this spec (e.g. a signal the backend lacks).
     public var diagnostics: [Diagnostic]
     public var location: SourceLocation?
@@ -83,6 +85,8 @@ public struct RowSpec: Sendable, Hashable {
     public var collapsed: Bool
     public var repeatVariable: String?
     public var panels: [PanelSpec]
+    /// Grafana JSON merged over the emitted row panel (RFC 7386 merge patch), carried through unchecked.
+    public var grafana: JSON?
     public var location: SourceLocation?
 
     public init(title: String, collapsed: Bool = false, panels: [PanelSpec] = []) {

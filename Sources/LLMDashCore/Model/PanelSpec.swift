@@ -56,6 +56,11 @@ public struct PanelSpec: Sendable, Hashable {
     public var alertList: AlertListSpec?
     /// `false` keeps this panel's queries as written when the dashboard records its expensive queries.
     public var recordingRules: Bool?
+    /// Grafana JSON merged over the emitted panel (RFC 7386 merge patch: objects merge, `null` removes a
+    /// key, anything else replaces): what the model has no key for, carried through unchecked.
+    public var grafana: JSON?
+    /// True for a `grafana:` panel: `grafana` is the whole panel, emitted as written (plus id and grid position).
+    public var isRawGrafana = false
     /// Set on a placeholder that the build replaces by the panels of an SLO (see `SLOPanels`).
     public var sloPanel: SLOPanelRequest?
     public var location: SourceLocation?
