@@ -2,6 +2,8 @@ import ArgumentParser
 import LLMDashCore
 import Synchronization
 
+extension OutputTarget: ExpressibleByArgument {}
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -132,16 +134,51 @@ struct SpecOptions: ParsableArguments {
     @Option(name: .long, help: "Prometheus scrape interval (the datasource's timeInterval).")
     var scrapeInterval: String = "15s"
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Output target: grafana (file provisioning), kubernetes (ConfigMaps and PrometheusRules), "
+                + "mimir (ruler namespace files) or files (plain dashboards and rule files).",
+            valueName: "target"))
+    var target: OutputTarget = .grafana
+
+    @Option(name: .long, help: "Kubernetes target: metadata.namespace of every object.")
+    var namespace: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Kubernetes target: a label on every object, e.g. release=kube-prometheus-stack (repeatable).",
+            valueName: "key=value"))
+    var label: [String] = []
+
     func validate() throws {
         guard (1...99).contains(schemaVersion) else {
             throw ValidationError("--schema-version must be a Grafana schema version (e.g. 39, 41, 42)")
         }
+        if target != .kubernetes, namespace != nil || !label.isEmpty {
+            throw ValidationError("--namespace and --label apply to --target kubernetes only")
+        }
+        for pair in label {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw ValidationError("--label takes key=value, not '\(pair)'")
+            }
+        }
     }
 
     var buildOptions: BuildOptions {
-        BuildOptions(
+        var options = BuildOptions(
             schemaVersion: schemaVersion, grafanaDashboardsPath: grafanaDashboardsPath, prometheusURL: prometheusURL,
             scrapeInterval: scrapeInterval)
+        options.target = target
+        var labels: [String: String] = [:]
+        for pair in label {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            labels[String(parts[0])] = String(parts[1])
+        }
+        options.kubernetes = KubernetesOptions(namespace: namespace, labels: labels)
+        return options
     }
 
     /// Compiles the named specs plus any dashboards registered from Swift code, streaming files to `sink`.

@@ -14,6 +14,8 @@ extension LLMDashCommand {
                   llmdash build                         # templates/ → generated/
                   llmdash build specs/ --out /etc/grafana/llmdash
                   llmdash build serving.yaml --schema-version 41
+                  llmdash build --target kubernetes --namespace monitoring --label release=kube-prometheus-stack
+                  llmdash build --target mimir --out ruler/   # then: mimirtool rules sync ruler/rules/*.yaml
                 """
         )
 

@@ -12,6 +12,10 @@ public struct BuildOptions: Sendable, Hashable {
     public var scrapeInterval: String
     /// The PromQL features queries may use (Prometheus's `--enable-feature` switches).
     public var promql: ParserOptions
+    /// Where the output goes: the layout and formats of the files.
+    public var target: OutputTarget = .grafana
+    /// Namespace and labels of the Kubernetes target's objects.
+    public var kubernetes = KubernetesOptions()
 
     public init(
         schemaVersion: Int = GrafanaEmitter.defaultSchemaVersion,
@@ -118,16 +122,19 @@ public enum Compiler {
         report.diagnostics = fileDiagnostics + report.diagnostics
         let (datasources, exemplars, found) = DatasourceValidator.provisioned(report.dashboards)
         report.diagnostics += found
-        sink(
+        let provisioning = [
             OutputFile(
                 path: "provisioning/dashboards/llmdash.yaml",
-                text: Provisioning.dashboardProvider(path: options.grafanaDashboardsPath)))
-        sink(
+                text: Provisioning.dashboardProvider(path: options.grafanaDashboardsPath)),
             OutputFile(
                 path: "provisioning/datasources/prometheus.yaml",
                 text: Provisioning.prometheusDatasource(
                     url: options.prometheusURL, uid: options.datasourceUID, scrapeInterval: options.scrapeInterval,
-                    exemplars: exemplars, datasources: datasources)))
+                    exemplars: exemplars, datasources: datasources)),
+        ]
+        for file in provisioning {
+            report.diagnostics += deliver(file, .provisioning, options: options, at: nil, sink: sink)
+        }
         return report
     }
 
@@ -214,6 +221,20 @@ public enum Compiler {
             }
             titles[titleKey] = d.location
         }
+        if options.target == .kubernetes {
+            var names: [String: String] = [:]
+            for d in dashboards {
+                let name = OutputTargets.configMapName(d.uid)
+                if let other = names[name], other != d.uid {
+                    diagnostics.append(
+                        .error(
+                            "target.kubernetes",
+                            "dashboards '\(d.uid)' and '\(other)' both become the ConfigMap '\(name)'",
+                            at: d.location, notes: ["Kubernetes names are lower case, with '-' for '_'"]))
+                }
+                names[name] = d.uid
+            }
+        }
         if !(1...99).contains(options.schemaVersion) {
             diagnostics.append(
                 .error(
@@ -244,10 +265,37 @@ public enum Compiler {
             let (recorded, ruleFiles) = DashboardRecordingRules.apply(spec, options: options.promql)
             if !ruleFiles.isEmpty { resolved = Resolver.resolve(recorded).0 }
             let json = GrafanaEmitter.dashboard(resolved, schemaVersion: options.schemaVersion)
-            sink(OutputFile(path: path, contents: JSONWriter.pretty(json)))
-            ruleFiles.forEach(sink)
+            let dashboard = OutputFile(path: path, contents: JSONWriter.pretty(json))
+            diagnostics += deliver(
+                dashboard, .dashboard(uid: spec.uid, folder: spec.folder), options: options, at: spec.location,
+                sink: sink)
+            diagnostics += deliver(ruleFiles, namespace: "dashboard-" + spec.uid, options, spec.location, sink)
         }
         return (diagnostics, summary)
+    }
+
+    /// Hands a file to the sink in the build's target format; a file the target cannot take is an error.
+    static func deliver(
+        _ file: OutputFile, _ kind: OutputKind, options: BuildOptions, at location: SourceLocation?, sink: OutputSink
+    ) -> [Diagnostic] {
+        switch OutputTargets.deliver(file, kind, options: options) {
+        case .success(let files):
+            files.forEach(sink)
+            return []
+        case .failure(let problem):
+            return [.error("target.\(options.target.rawValue)", problem.message, at: location, notes: problem.notes)]
+        }
+    }
+
+    /// Delivers a rule file and its promtool test.
+    static func deliver(
+        _ files: [OutputFile], namespace: String, _ options: BuildOptions, _ location: SourceLocation?,
+        _ sink: OutputSink
+    ) -> [Diagnostic] {
+        files.flatMap { file in
+            let kind: OutputKind = file.path.hasSuffix(".test.yaml") ? .ruleTest : .rules(namespace: namespace)
+            return deliver(file, kind, options: options, at: location, sink: sink)
+        }
     }
 
     public static func dashboardPath(_ spec: DashboardSpec) -> String {
@@ -310,7 +358,9 @@ struct FileOutcome: Sendable {
             let (more, outputs) = SLORules.compile(slo)
             diagnostics += more
             slos.append(SLOSummary(id: slo.id, path: SLORules.rulePath(slo), location: slo.location))
-            if !loaded.diagnostics.hasErrors { outputs.forEach(sink) }
+            if !loaded.diagnostics.hasErrors {
+                diagnostics += Compiler.deliver(outputs, namespace: slo.id, options, slo.location, sink)
+            }
         }
         if let file = loaded.file, !diagnostics.isEmpty { source = (file.path, Self.excerpt(file, for: diagnostics)) }
     }
