@@ -34,6 +34,7 @@ public struct LLMDashCommand: ParsableCommand {
         version: version,
         subcommands: [
             Build.self, Check.self, Diff.self, Import.self, Init.self, Metrics.self, PromQLCommand.self, Rules.self,
+            Synth.self, Verify.self,
         ]
     )
 
