@@ -355,24 +355,28 @@ struct FleetPlan {
         let job = ("job", catalog.backend.rawValue)
         let host = catalog.instanceLabel
         if catalog.backend == .dcgm {
+            // The exporter's Kubernetes mapping names the pod using each GPU: three vLLM pods and an SGLang one.
+            let pods = ["vllm-0", "vllm-1", "vllm-2", "sglang-0"]
             var out: [Target] = []
             for node in 0..<2 {
                 for gpu in 0..<2 {
+                    let index = node * 2 + gpu
                     out.append(
                         Target(
                             labels: [
                                 ("Hostname", "gpu-node-\(node)"),
-                                ("UUID", "GPU-\(node)\(gpu)a1b2c3-0000-4000-8000-00000000000\(node * 2 + gpu)"),
+                                ("UUID", "GPU-5f2c9e0\(index)-8d41-4b7e-9a11-3c6d2f0e7b1\(index)"),
                                 ("device", "nvidia\(gpu)"), ("gpu", "\(gpu)"), job,
                                 ("modelName", "NVIDIA H100 80GB HBM3"),
-                            ], traffic: 1 + 0.2 * Double(node * 2 + gpu), latency: 1))
+                                ("namespace", "llm"), ("pod", pods[index]),
+                            ], traffic: 1 + 0.2 * Double(index), latency: 1))
                 }
             }
             return out
         }
         let prefix = catalog.backend.rawValue
         func labels(_ model: String?, _ n: Int, _ extra: [(String, String)] = []) -> [(String, String)] {
-            var l = [(host, "\(prefix)-\(n):8000"), job] + extra
+            var l = [(host, "\(prefix)-\(n):8000"), job, ("namespace", "llm"), ("pod", "\(prefix)-\(n)")] + extra
             if let label = catalog.modelLabel, let model { l.append((label, model)) }
             return l
         }
