@@ -77,7 +77,15 @@ import Testing
         #expect(!plan.diagnostics.hasErrors)
         let built = Compiler.build(paths: [RepoPaths.templates.path]).files.filter { $0.path.hasPrefix("dashboards/") }
         #expect(plan.dashboards.count == built.count)
-        #expect(plan.ruleFiles.map(\.path) == ["rules/chat/availability.yaml", "rules/chat/ttft.yaml"])
+        #expect(
+            plan.ruleFiles.map(\.path) == [
+                "rules/chat/availability.yaml", "rules/chat/ttft.yaml", "rules/dashboard-vllm-serving.yaml",
+            ])
+        // Where the dashboard opted into recording rules, the plan runs the queries Grafana runs.
+        let recordedQueries = plan.dashboards.first { $0.uid == "vllm-serving" }?.queries.filter {
+            $0.expr.contains(":rate5m")
+        }
+        #expect(recordedQueries?.isEmpty == false)
         let alerts = plan.ruleFiles.flatMap(\.queries).filter { $0.kind == .alert }.map(\.title)
         #expect(alerts == ["ChatAvailabilityPage", "ChatAvailabilityTicket", "ChatTTFTPage", "ChatTTFTTicket"])
         let serving = plan.dashboards.first { $0.uid == "vllm-serving" }

@@ -102,8 +102,17 @@ public struct VerifyPlan: Sendable {
             }
         }
         // SLO panels become their queries only once every SLO of the build is known, as in a build.
-        plan.dashboards = specs.map { dashboard(SLOPanels.expand($0, slos: slos).0) }
-        plan.ruleFiles = slos.map(ruleFile)
+        // Where a dashboard opted into recording rules, Grafana runs the rewritten queries: verify those, and the
+        // rules that record what they read.
+        var dashboardRules: [VerifyRuleFile] = []
+        for spec in specs {
+            let (recorded, files) = DashboardRecordingRules.apply(SLOPanels.expand(spec, slos: slos).0)
+            plan.dashboards.append(dashboard(recorded))
+            for file in files where !file.path.hasSuffix(".test.yaml") {
+                dashboardRules.append(ruleFile(file, location: spec.location))
+            }
+        }
+        plan.ruleFiles = slos.map(ruleFile) + dashboardRules
         return plan
     }
 
@@ -134,6 +143,18 @@ public struct VerifyPlan: Sendable {
         }
         return VerifyDashboard(
             uid: spec.uid, title: spec.title, location: spec.location, variables: spec.variables, queries: queries)
+    }
+
+    static func ruleFile(_ file: OutputFile, location: SourceLocation?) -> VerifyRuleFile {
+        let result = RuleFileChecker.check(bytes: file.contents, path: file.path)
+        var queries: [VerifyQuery] = []
+        for (index, rule) in result.file.groups.flatMap(\.rules).enumerated() {
+            queries.append(
+                VerifyQuery(
+                    kind: rule.isAlert ? .alert : .record, group: "rule:\(index)", title: rule.name, expr: rule.expr,
+                    location: location))
+        }
+        return VerifyRuleFile(path: file.path, location: location, queries: queries)
     }
 
     static func ruleFile(_ slo: SLOSpec) -> VerifyRuleFile {
