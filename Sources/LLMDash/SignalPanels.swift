@@ -24,6 +24,8 @@ extension SignalPanelConvertible {
     public func recordingRules(_ enabled: Bool) -> Self { with { $0.recordingRules = enabled } }
     /// Group by labels; `"model"` stands for the backend's model label.
     public func by(_ labels: String...) -> Self { with { $0.by = labels } }
+    /// Grafana JSON merged over the one panel this expands into (RFC 7386 merge patch), unchecked.
+    public func grafana(_ patch: JSON) -> Self { with { $0.grafana = patch } }
     /// Read this panel from another backend's catalogue.
     public func backend(_ backend: Backend) -> Self { with { $0.backend = backend } }
 }

@@ -34,6 +34,25 @@ import Testing
         #expect(spec.contains("queries:\n"))
     }
 
+    @Test func queriesTheCatalogueGivesBecomeSignalPanels() throws {
+        let dir = try Run.temporaryDirectory("llmdash-import")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let source = RepoPaths.generated.appendingPathComponent("dashboards/LLM/tgi-serving.json").path
+        let (imported, built) = try Self.importAndBuild(source, in: dir)
+        #expect(imported.stderr.isEmpty, "\(imported.stderr)")
+        let spec = try String(contentsOf: dir.appendingPathComponent("spec.yaml"), encoding: .utf8)
+        #expect(spec.contains("  backend: tgi\n"))
+        #expect(spec.contains("    - throughput:\n        signal: requests\n        title: \"Requests/s\"\n"))
+        #expect(spec.contains("- latency:\n            signal: ttft\n            percentiles: [50, 90, 99]\n"))
+        let kinds = ["latency:", "throughput:", "errors:", "saturation:", "heatmap:"]
+        let signalPanels = spec.split(separator: "\n").filter { line in
+            kinds.contains { line.hasSuffix("- " + $0) }
+        }
+        #expect(signalPanels.count >= 12, "\(spec)")
+        let diff = try Run.llmdash(["diff", source, built])
+        #expect(diff.stdout == "no differences\n", "\(diff.stdout)")
+    }
+
     @Test func legacyGraphPanelsBecomeTimeseriesWithAWarning() throws {
         let dir = try Run.temporaryDirectory("llmdash-import")
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -3,7 +3,18 @@
 public enum SignalExpander {
     public static func expand(_ request: SignalPanelRequest, in context: SignalContext) -> ([PanelSpec], [Diagnostic]) {
         var expander = Expansion(request: request, context: context)
-        let panels = expander.run()
+        var panels = expander.run()
+        if let patch = request.grafana {
+            if panels.count == 1 {
+                panels[0].grafana = patch
+            } else if !panels.isEmpty {
+                expander.diagnostics.append(
+                    .error(
+                        "spec.invalid-value",
+                        "'grafana' applies to a signal panel that gives one panel; this one gives \(panels.count)",
+                        at: request.location))
+            }
+        }
         return (panels, expander.diagnostics)
     }
 

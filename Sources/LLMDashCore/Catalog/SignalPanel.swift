@@ -55,6 +55,8 @@ public struct SignalPanelRequest: Sendable, Hashable {
     public var join: [String] = ["namespace", "pod"]
     /// `false` keeps the panels' queries as written when the dashboard records its expensive queries.
     public var recordingRules: Bool?
+    /// Grafana JSON merged over the one panel this request expands into (RFC 7386 merge patch), unchecked.
+    public var grafana: JSON?
     /// A backend other than the dashboard's (GPU panels use `dcgm` by default).
     public var backend: Backend?
     public var location: SourceLocation?

@@ -317,6 +317,7 @@ public enum YAMLSpecLoader {
     static let signalPanelKeys: [SignalPanelRequest.Kind: [String]] = {
         let common = [
             "signal", "title", "key", "description", "width", "height", "newLine", "by", "backend", "recordingRules",
+            "grafana",
         ]
         return [
             .latency: common + ["percentiles", "mean", "slo", "quantile"],
@@ -351,6 +352,7 @@ public enum YAMLSpecLoader {
         request.height = map.int("height")
         request.newLine = map.bool("newLine") ?? false
         request.recordingRules = map.bool("recordingRules")
+        request.grafana = readGrafanaPassthrough(map, ctx)
         request.by = map.strings("by") ?? []
         request.backend = map.choice("backend", as: Backend.self)
         if let values = map.list("percentiles") {

@@ -5,6 +5,30 @@ public struct ImportResult: Sendable {
     public var diagnostics: [Diagnostic]
 }
 
+extension DashboardImporter {
+    /// Panels whose queries are exactly what the catalogue of the dashboard's backend gives become signal-level.
+    static func findSignalPanels(_ writer: inout SpecWriter) {
+        var typed: [JSON] = []
+        func collect(_ list: [JSON]) {
+            for p in list {
+                if p["type"] == "row" {
+                    collect(p["panels"]?.arrayValue ?? [])
+                } else if writer.isTyped(p) {
+                    typed.append(p)
+                }
+            }
+        }
+        collect(writer.panels)
+        let exprs = typed.flatMap { ($0["targets"]?.arrayValue ?? []).compactMap { $0["expr"]?.stringValue } }
+        guard let backend = SignalMatcher.backend(of: exprs) else { return }
+        let matcher = SignalMatcher(catalog: Catalog.backend(backend), variableLines: writer.variablesSection())
+        for p in typed where p["type"] != "text" {
+            if let entry = matcher.match(p) { writer.signalEntries[writer.id(p)] = entry }
+        }
+        if !writer.signalEntries.isEmpty { writer.backend = backend }
+    }
+}
+
 /// Turns an existing Grafana dashboard (JSON, schema versions from about 14 to 42) into a spec.
 ///
 /// What the spec model expresses becomes spec keys (metadata, time settings, variables, panels with their
@@ -34,6 +58,7 @@ public enum DashboardImporter {
         let dashboard = normaliser.dashboard(DashboardDiff.unwrap(value))
         diagnostics += normaliser.diagnostics
         var writer = SpecWriter(dashboard: dashboard, folder: folder, path: path)
+        findSignalPanels(&writer)
         // First the typed spec alone; what it does not reproduce becomes merge patches.
         var yaml = writer.yaml(patches: [:])
         for _ in 0..<3 {

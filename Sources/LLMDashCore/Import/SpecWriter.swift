@@ -7,6 +7,9 @@ struct SpecWriter {
     var rawPanels: Set<Int> = []
     /// Variable names written as constants because llmdash rejects their typed form.
     var constantVariables: Set<String> = []
+    /// Panels (by id) that a signal-level panel reproduces, and the backend whose catalogue gives them.
+    var signalEntries: [Int: SignalMatcher.Entry] = [:]
+    var backend: Backend?
     /// YAML line ranges of each panel (by id) and variable (by name), from the last `yaml(patches:)`.
     private var panelLines: [(ClosedRange<Int>, Int)] = []
     private var variableLines: [(ClosedRange<Int>, String)] = []
@@ -75,8 +78,10 @@ struct SpecWriter {
                     {
                         out["row:\(id(p))"] = patch
                     }
-                } else if isTyped(p), let b = built[id(p)], let patch = b.mergePatch(to: p) {
-                    out["panel:\(id(p))"] = patch
+                } else if isTyped(p) {
+                    // A signal panel's id comes from its key; the patch puts the original id back.
+                    let builtID = signalEntries[id(p)] == nil ? id(p) : IdentityTable.hash(Self.signalKey(id(p)))
+                    if let b = built[builtID], let patch = b.mergePatch(to: p) { out["panel:\(id(p))"] = patch }
                 }
             }
         }
@@ -86,6 +91,9 @@ struct SpecWriter {
         }
         return out
     }
+
+    /// The key of a signal-level panel standing for the original panel `id`.
+    static func signalKey(_ id: Int) -> String { "imported-\(id)" }
 
     static func without(_ json: JSON, _ key: String) -> JSON {
         guard var o = json.objectValue else { return json }
@@ -118,6 +126,7 @@ struct SpecWriter {
         if let refresh = dashboard["refresh"]?.stringValue { lines.append("  refresh: \(Self.q(refresh))") }
         if let zone = dashboard["timezone"]?.stringValue, !zone.isEmpty { lines.append("  timezone: \(Self.q(zone))") }
         if let editable = dashboard["editable"], case .bool(let e) = editable { lines.append("  editable: \(e)") }
+        if let backend, !signalEntries.isEmpty { lines.append("  backend: \(backend.rawValue)") }
         writeVariables(&lines)
         var top: [JSON] = []
         var rows: [(JSON, [JSON])] = []
@@ -181,10 +190,20 @@ struct SpecWriter {
             return
         }
         let inner = indent + "    "
+        if let entry = signalEntries[id(p)] {
+            lines.append("\(indent)- \(entry.kind):")
+            for (key, value) in entry.fields { lines.append("\(inner)\(key): \(value)") }
+            lines.append("\(inner)title: \(Self.q(p["title"]?.stringValue ?? ""))")
+            lines.append("\(inner)key: \(Self.q(Self.signalKey(id(p))))")
+            writeSize(p, indent: inner, into: &lines)
+            if let patch = patches["panel:\(id(p))"] { lines.append("\(inner)grafana: \(Self.flow(patch))") }
+            return
+        }
         lines.append("\(indent)- \(type):")
         lines.append("\(inner)title: \(Self.q(p["title"]?.stringValue ?? ""))")
         if keyed.contains(id(p)) { lines.append("\(inner)key: \(Self.q("panel-\(id(p))"))") }
         lines.append("\(inner)id: \(id(p))")
+        writeSize(p, indent: inner, into: &lines)
         if let d = p["description"]?.stringValue, !d.isEmpty { lines.append("\(inner)description: \(Self.q(d))") }
         if type == "text" {
             lines.append("\(inner)content: \(Self.q(p["options"]?["content"]?.stringValue ?? ""))")
@@ -202,12 +221,31 @@ struct SpecWriter {
         if let patch = patches["panel:\(id(p))"] { lines.append("\(inner)grafana: \(Self.flow(patch))") }
     }
 
+    /// The grid size as `width`/`height`, so the layout places the panel as the original did.
+    func writeSize(_ p: JSON, indent: String, into lines: inout [String]) {
+        guard let w = p["gridPos"]?["w"]?.numberValue, let h = p["gridPos"]?["h"]?.numberValue,
+            (1...24).contains(w), h >= 1, w == w.rounded(), h == h.rounded()
+        else { return }
+        lines.append("\(indent)width: \(Int(w))")
+        lines.append("\(indent)height: \(Int(h))")
+    }
+
     mutating func writeVariables(_ lines: inout [String]) {
+        let entries = variableEntries()
+        if entries.isEmpty { return }
+        lines.append("  variables:")
+        for (name, entry) in entries {
+            variableLines.append(((lines.count + 1)...(lines.count + 1), name))
+            lines.append(entry)
+        }
+    }
+
+    /// The `variables:` section's lines, with the name of each variable.
+    func variableEntries() -> [(String, String)] {
         var names: Set<String> = []
-        var written: [String] = []
+        var written: [(String, String)] = []
         for v in dashboard["templating"]?["list"]?.arrayValue ?? [] {
             guard let name = v["name"]?.stringValue, !name.isEmpty, names.insert(name).inserted else { continue }
-            let start = lines.count + written.count + 2
             var entry: String?
             let label = v["label"]?.stringValue.flatMap { $0.isEmpty ? nil : ", label: \(Self.q($0))" } ?? ""
             let query = v["query"]?.stringValue ?? v["query"]?["query"]?.stringValue ?? ""
@@ -236,15 +274,15 @@ struct SpecWriter {
                     entry = "constant: {name: \(Self.q(name)), value: \"\"}"
                 }
             }
-            if let entry {
-                variableLines.append((start...start, name))
-                written.append("    - " + entry)
-            }
+            if let entry { written.append((name, "    - " + entry)) }
         }
-        if !written.isEmpty {
-            lines.append("  variables:")
-            lines += written
-        }
+        return written
+    }
+
+    /// The `variables:` section as lines (empty when there are none).
+    func variablesSection() -> [String] {
+        let entries = variableEntries()
+        return entries.isEmpty ? [] : ["  variables:"] + entries.map(\.1)
     }
 
     /// A uid from a title: lower-case letters, digits and dashes.
