@@ -62,7 +62,7 @@ public enum DashboardDiff {
         }
         var leaves: [JSONDiff.Leaf] = []
         JSONDiff.leaves(
-            JSONDiff.clean(a, noise: settingsNoise), JSONDiff.clean(b, noise: settingsNoise), into: &leaves)
+            a, b, noise: settingsNoise, into: &leaves)
         for leaf in leaves {
             changes.append(
                 DiffChange(
@@ -206,9 +206,9 @@ public enum DashboardDiff {
         func make(_ p: JSON, row: String?) -> Panel {
             let grid = p["gridPos"]
             let type = p["type"]?.stringValue ?? ""
-            let targets = (p["targets"]?.arrayValue ?? []).map { JSONDiff.clean($0) }
+            let targets = p["targets"]?.arrayValue ?? []
             return Panel(
-                json: JSONDiff.clean(p, noise: panelNoise), id: p["id"].flatMap { $0.numberValue.map { Int($0) } },
+                json: p, id: p["id"].flatMap { $0.numberValue.map { Int($0) } },
                 title: p["title"]?.stringValue ?? "", type: type, row: row, isRow: type == "row",
                 x: grid?["x"]?.numberValue.map { Int($0) }, y: grid?["y"]?.numberValue.map { Int($0) },
                 w: grid?["w"]?.numberValue.map { Int($0) }, h: grid?["h"]?.numberValue.map { Int($0) },
@@ -225,9 +225,7 @@ public enum DashboardDiff {
             for (_, p) in ordered {
                 if p["type"]?.stringValue == "row" {
                     let title = p["title"]?.stringValue ?? ""
-                    var rowPanel = make(p, row: nil)
-                    rowPanel.json = JSONDiff.clean(p, noise: panelNoise)
-                    out.append(rowPanel)
+                    out.append(make(p, row: nil))
                     row = title
                     for child in p["panels"]?.arrayValue ?? [] { out.append(make(child, row: title)) }
                 } else {
@@ -282,7 +280,7 @@ public enum DashboardDiff {
             out.append(DiffChange(.edited, element, name, field: "size", old: p.size, new: q.size))
         }
         var leaves: [JSONDiff.Leaf] = []
-        JSONDiff.leaves(p.json, q.json, into: &leaves)
+        JSONDiff.leaves(p.json, q.json, noise: panelNoise, into: &leaves)
         var grouped: Set<String> = []
         for leaf in leaves {
             let (field, whole) = fieldName(leaf.path)

@@ -26,7 +26,12 @@ enum JSONDiff {
     }
 
     /// The differences between two values: objects are compared member by member, anything else as a whole.
-    static func leaves(_ old: JSON?, _ new: JSON?, path: [String] = [], into out: inout [Leaf]) {
+    ///
+    /// A member whose value is null counts as absent (Grafana writes `value: null` and leaves keys out
+    /// interchangeably), and the keys in `noise` are skipped at the top level, so the values need no cleaning.
+    static func leaves(
+        _ old: JSON?, _ new: JSON?, path: [String] = [], noise: Set<String> = [], into out: inout [Leaf]
+    ) {
         if old == new { return }
         if case .object(let a)? = old, case .object(let b)? = new {
             var i = 0
@@ -40,24 +45,18 @@ enum JSONDiff {
                 } else {
                     c = JSONMembers.compare(a.keys[i], b.keys[j])
                 }
-                if c == 0 {
-                    if a.keys[i] == "datasource", sameDatasource(a.values[i], b.values[j]) {
-                    } else {
-                        leaves(a.values[i], b.values[j], path: path + [a.keys[i]], into: &out)
-                    }
-                    i += 1
-                    j += 1
-                } else if c < 0 {
-                    if a.keys[i] != "datasource" {
-                        out.append(Leaf(path: path + [a.keys[i]], old: a.values[i], new: nil))
-                    }
-                    i += 1
-                } else {
-                    if b.keys[j] != "datasource" {
-                        out.append(Leaf(path: path + [b.keys[j]], old: nil, new: b.values[j]))
-                    }
-                    j += 1
+                let key = c <= 0 ? a.keys[i] : b.keys[j]
+                // (`JSON` is nil-literal convertible: spell out the optional's none.)
+                let x: JSON? = c <= 0 && a.values[i] != .null ? a.values[i] : Optional.none
+                let y: JSON? = c >= 0 && b.values[j] != .null ? b.values[j] : Optional.none
+                if c <= 0 { i += 1 }
+                if c >= 0 { j += 1 }
+                if noise.contains(key) || (x == nil && y == nil) { continue }
+                if key == "datasource" {
+                    // A datasource on one side only is the dashboard default against an explicit one.
+                    guard let x, let y, !sameDatasource(x, y) else { continue }
                 }
+                leaves(x, y, path: path + [key], into: &out)
             }
             return
         }
