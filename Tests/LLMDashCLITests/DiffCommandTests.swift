@@ -115,4 +115,64 @@ import Testing
         #expect(bad.status == 2)
         #expect(bad.stderr == "error: unknown git revision 'no-such-rev'\n")
     }
+
+    static func hostile(_ name: String) -> Data {
+        switch name {
+        case "binary junk": return Data((0..<4096).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 7) })
+        case "invalid UTF-8": return Data(#"{"title": "a"#.utf8) + Data([0xC3, 0x28]) + Data(#""}"#.utf8)
+        case "NUL bytes": return Data(#"{"panels": []}"#.utf8) + Data([0, 0])
+        case "100,000 nested arrays":
+            return Data((String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)).utf8)
+        case "100,000 nested objects":
+            let open = String(repeating: #"{"a":"#, count: 100_000)
+            return Data((open + "1" + String(repeating: "}", count: 100_000)).utf8)
+        case "truncated": return Data(#"{"panels": [{"title": "x", "targets": [{"expr": "up"#.utf8)
+        default: return Data()
+        }
+    }
+
+    @Test(arguments: [
+        "binary junk", "invalid UTF-8", "NUL bytes", "100,000 nested arrays", "100,000 nested objects", "truncated",
+        "empty",
+    ])
+    func hostileJSONIsALocatedErrorNeverACrash(name: String) throws {
+        let dir = try Self.write(["ok.json": #"{"title": "A", "panels": []}"#])
+        try Self.hostile(name).write(to: dir.appendingPathComponent("bad.json"))
+        for args in [["ok.json", "bad.json"], ["bad.json", "ok.json"]] {
+            let result = try Run.llmdash(["diff"] + args, in: dir)
+            #expect(!result.crashed)
+            #expect(result.status == 2, "\(name): \(result.stdout)")
+            #expect(result.stdout.isEmpty)
+            #expect(result.stderr.hasPrefix("bad.json:1:"), "\(name): \(result.stderr)")
+        }
+    }
+
+    @Test func aLargeDashboardAgainstItselfIsNoDifference() throws {
+        // 5,000 panels, 6 MB: parsed twice and compared, no difference.
+        var panels: [String] = []
+        for i in 0..<5_000 {
+            panels.append(
+                #"{"id": \#(i), "type": "timeseries", "title": "P\#(i)", "gridPos": {"x": 0, "y": \#(i * 8), "w": 12, "h": 8}, "#
+                    + #""targets": [{"refId": "A", "expr": "sum by (le) (rate(m_\#(i)_bucket{job=~\"$job\"}[5m]))"}], "#
+                    + #""fieldConfig": {"defaults": {"unit": "s", "thresholds": {"steps": [{"color": "green", "value": null}]}}}}"#
+            )
+        }
+        let dir = try Self.write(["big.json": #"{"title": "Big", "panels": ["# + panels.joined(separator: ",\n") + "]}"]
+        )
+        let result = try Run.llmdash(["diff", "big.json", "big.json"], in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "no differences\n")
+    }
+
+    @Test func colourOnlyWhenAskedOrOnATerminal() throws {
+        let dir = try Self.write([
+            "a.json": #"{"title": "A", "panels": [{"id": 1, "title": "P", "type": "stat"}]}"#,
+            "b.json": #"{"title": "A", "panels": [{"id": 2, "title": "Q", "type": "stat"}]}"#,
+        ])
+        let plain = try Run.llmdash(["diff", "a.json", "b.json"], in: dir)
+        #expect(!plain.stdout.contains("\u{1B}["))
+        let coloured = try Run.llmdash(["diff", "--color", "always", "a.json", "b.json"], in: dir)
+        #expect(coloured.stdout.contains("\u{1B}[32madded   \u{1B}[0m panel \"Q\""))
+        #expect(coloured.stdout.contains("\u{1B}[31mremoved \u{1B}[0m panel \"P\""))
+    }
 }

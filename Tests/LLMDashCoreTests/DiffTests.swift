@@ -189,6 +189,42 @@ import Testing
         #expect(changes.contains(DiffChange(.moved, .panel, "Load / A", field: "row", old: "Latency", new: "Load")))
     }
 
+    @Test func variablesAnnotationsAndLinksByName() {
+        func variable(_ name: String, _ query: String) -> JSON {
+            ["name": .string(name), "type": "query", "query": .string(query), "current": ["text": .string(name)]]
+        }
+        let old = Self.dashboard([]).replacing(
+            "templating",
+            with: [
+                "list": [
+                    variable("job", "label_values(up, job)"), variable("model", "label_values(x, model)"),
+                    variable("gone", "label_values(y, z)"),
+                ]
+            ]
+        ).replacing("links", with: [["title": "Runbook", "url": "https://a"]]).replacing(
+            "annotations", with: ["list": [["name": "Deploys", "expr": "changes(x[5m]) > 0"]]])
+        let new = Self.dashboard([]).replacing(
+            "templating",
+            with: [
+                "list": [
+                    variable("model", "label_values(x,model)"), variable("job", "label_values(up, job)"),
+                    variable("new", "label_values(w, v)"),
+                ]
+            ]
+        ).replacing("links", with: [["title": "Runbook", "url": "https://b"]]).replacing(
+            "annotations", with: ["list": [["name": "Deploys", "expr": "changes(x[10m]) > 0"]]])
+        let changes = DashboardDiff.compare(old: old, new: new)
+        #expect(
+            changes.map { "\($0.kind) \($0.element) \($0.name) \($0.field ?? "")" } == [
+                "moved variable model position",
+                "added variable new ",
+                "removed variable gone ",
+                "edited annotation Deploys expr",
+                "edited link Runbook url",
+            ])
+        #expect(changes[3].details == ["window 5m → 10m"])
+    }
+
     // MARK: Rule files
 
     @Test func ruleFilesCompareByGroupAndName() throws {

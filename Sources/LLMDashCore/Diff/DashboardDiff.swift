@@ -93,22 +93,18 @@ public enum DashboardDiff {
         let newNames = names(b)
         var oldIndex: [String: Int] = [:]
         for (i, n) in oldNames.enumerated() { oldIndex[n] = i }
-        var matchedOld: [Int] = []
-        var matchedNew: [Int] = []
+        let matchedOld = newNames.compactMap { oldIndex[$0] }
+        let moved = JSONDiff.reordered(matchedOld)
+        var k = 0
         for (j, n) in newNames.enumerated() {
             guard let i = oldIndex[n] else {
                 changes.append(DiffChange(.added, element, n, new: summary(b[j], element: element)))
                 continue
             }
-            matchedOld.append(i)
-            matchedNew.append(j)
-        }
-        let moved = JSONDiff.reordered(matchedOld)
-        for (k, (i, j)) in zip(matchedOld, matchedNew).enumerated() {
-            let n = newNames[j]
             if moved.contains(k) {
                 changes.append(DiffChange(.moved, element, n, field: "position", old: "\(i + 1)", new: "\(j + 1)"))
             }
+            k += 1
             changes.append(contentsOf: fieldChanges(a[i], b[j], element: element, name: n))
         }
         let newSet = Set(newNames)
