@@ -53,6 +53,27 @@ import Testing
         #expect(diff.stdout == "no differences\n", "\(diff.stdout)")
     }
 
+    @Test func everyGeneratedDashboardRoundTripsAndStaysSchemaValid() throws {
+        let dir = try Run.temporaryDirectory("llmdash-import")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let root = RepoPaths.generated.appendingPathComponent("dashboards")
+        let files = try FileManager.default.subpathsOfDirectory(atPath: root.path)
+            .filter { $0.hasSuffix(".json") }.sorted()
+        #expect(files.count >= 10)
+        for (i, file) in files.enumerated() {
+            let source = root.appendingPathComponent(file).path
+            let folder = file.split(separator: "/").dropLast().joined(separator: "/")
+            let imported = try Run.llmdash(["import", source, "-o", "spec-\(i).yaml", "--folder", folder], in: dir)
+            #expect(imported.status == 0, "\(file): \(imported.stderr)")
+        }
+        let build = try Run.llmdash(["build", ".", "--out", "out"], in: dir)
+        try #require(build.status == 0, "\(build.stderr)")
+        let diff = try Run.llmdash(["diff", root.path, dir.appendingPathComponent("out/dashboards").path])
+        #expect(diff.status == 0, "\(diff.stdout)")
+        let validation = try Run.grafanaValidate([dir.appendingPathComponent("out/dashboards").path])
+        #expect(validation.status == 0, "\(validation.stdout)")
+    }
+
     @Test func legacyGraphPanelsBecomeTimeseriesWithAWarning() throws {
         let dir = try Run.temporaryDirectory("llmdash-import")
         defer { try? FileManager.default.removeItem(at: dir) }
