@@ -178,3 +178,37 @@ import Yams
         #expect(Compiler.build(files: [SourceFile(path: "two.yaml", text: text)]).diagnostics.isEmpty)
     }
 }
+
+extension OutputTargetTests {
+    @Test func ruleNamespacesMustNotCollide() {
+        let text = """
+            apiVersion: llmdash/v1
+            kind: Dashboard
+            metadata: {uid: gateway, title: Gateway}
+            spec:
+              recordingRules: true
+              panels:
+                - timeseries: {title: Rate, queries: ['sum(rate(http_requests_total[5m]))']}
+            ---
+            apiVersion: llmdash/v1
+            kind: SLO
+            metadata: {name: gateway, service: dashboard}
+            spec: {objective: 99, sli: {errors: {backend: vllm}}}
+            """
+        for target in [OutputTarget.kubernetes, .mimir] {
+            var options = BuildOptions()
+            options.target = target
+            let result = Compiler.build(files: [SourceFile(path: "clash.yaml", text: text)], options: options)
+            #expect(result.files.isEmpty)
+            let kind =
+                target == .kubernetes
+                ? "the PrometheusRule 'llmdash-dashboard-gateway'" : "the Mimir namespace 'dashboard-gateway'"
+            #expect(
+                result.diagnostics.map(\.message) == [
+                    "the recording rules of dashboard 'gateway' and the SLO 'dashboard-gateway' both become \(kind)"
+                ], "\(target)")
+        }
+        // As plain rule files they live apart: rules/dashboard-gateway.yaml and rules/dashboard/gateway.yaml.
+        #expect(Compiler.build(files: [SourceFile(path: "clash.yaml", text: text)]).diagnostics.isEmpty)
+    }
+}

@@ -59,6 +59,8 @@ public struct DashboardSummary: Sendable, Hashable {
     /// Datasources the dashboard declares and its exemplar trace link, for the provisioning file.
     public var datasources: [DatasourceDeclaration] = []
     public var exemplars: ExemplarSpec?
+    /// Whether the dashboard records its rates (and so writes a rule file).
+    public var recordsRates = false
 }
 
 /// Receives each output file as soon as it exists, possibly from several threads at once.
@@ -159,6 +161,7 @@ public enum Compiler {
         }
         report.diagnostics += crossChecks(report.dashboards, options: options)
         report.diagnostics += SLORules.crossChecks(summaries)
+        report.diagnostics += OutputTargets.crossChecks(report.dashboards, summaries, target: options.target)
         return report
     }
 
@@ -264,6 +267,7 @@ public enum Compiler {
             // Queries are checked as written; the dashboard then reads recorded series where it opted in.
             let (recorded, ruleFiles) = DashboardRecordingRules.apply(spec, options: options.promql)
             if !ruleFiles.isEmpty { resolved = Resolver.resolve(recorded).0 }
+            summary.recordsRates = !ruleFiles.isEmpty
             let json = GrafanaEmitter.dashboard(resolved, schemaVersion: options.schemaVersion)
             let dashboard = OutputFile(path: path, contents: JSONWriter.pretty(json))
             diagnostics += deliver(

@@ -85,6 +85,33 @@ enum OutputTargets {
         }
     }
 
+    /// Rule files that would land in one Mimir namespace or one PrometheusRule: an SLO whose id is
+    /// `dashboard-<uid>` of a recorded dashboard, or names that differ only in case, `_` or `.`.
+    static func crossChecks(_ dashboards: [DashboardSummary], _ slos: [SLOSummary], target: OutputTarget)
+        -> [Diagnostic]
+    {
+        guard target == .kubernetes || target == .mimir else { return [] }
+        let namespaces =
+            slos.map { ($0.id, "the SLO '\($0.id)'", $0.location) }
+            + dashboards.filter(\.recordsRates).map {
+                ("dashboard-" + $0.uid, "the recording rules of dashboard '\($0.uid)'", $0.location)
+            }
+        var seen: [String: String] = [:]
+        var out: [Diagnostic] = []
+        for (namespace, what, location) in namespaces {
+            let key = target == .kubernetes ? objectName("llmdash-" + namespace) : namespace
+            if let other = seen[key] {
+                let kind = target == .kubernetes ? "the PrometheusRule" : "the Mimir namespace"
+                out.append(
+                    .error(
+                        "target.\(target.rawValue)", "\(what) and \(other) both become \(kind) '\(key)'", at: location))
+            } else {
+                seen[key] = what
+            }
+        }
+        return out
+    }
+
     struct DeliveryProblem: Error, Sendable {
         var message: String
         var notes: [String]
