@@ -67,8 +67,14 @@ extension LLMDashCommand {
             do {
                 if let git {
                     let path = paths.first ?? "."
-                    new = try Side.disk(path)
-                    old = try Side.git(revision: git, path: path, isFolder: new.isFolder)
+                    if FileSystem.exists(path) {
+                        new = try Side.disk(path)
+                        old = try Side.git(revision: git, path: path, isFolder: new.isFolder)
+                    } else {
+                        // Deleted from the working tree: what was committed is all removed.
+                        old = try Side.git(revision: git, path: path, isFolder: nil)
+                        new = Side(name: path, isFolder: old.isFolder, files: [:])
+                    }
                 } else {
                     old = try Side.disk(paths[0])
                     new = try Side.disk(paths[1])
@@ -155,8 +161,8 @@ struct Side {
         }
     }
 
-    /// What is committed at `revision` under `path` (relative to the current folder).
-    static func git(revision: String, path: String, isFolder: Bool) throws(SideFailure) -> Side {
+    /// What is committed at `revision` under `path` (relative to the current folder); `isFolder` nil asks git.
+    static func git(revision: String, path: String, isFolder known: Bool?) throws(SideFailure) -> Side {
         func git(_ arguments: [String]) throws(SideFailure) -> Subprocess.Output {
             do {
                 return try Subprocess.run(["git"] + arguments)
@@ -173,6 +179,14 @@ struct Side {
         let commit = String(decoding: verify.stdout, as: UTF8.self).trimmingNewlines
         let root = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
         let name = "\(revision):\(root)"
+        var isFolder = known ?? false
+        if known == nil {
+            let type = try git(["cat-file", "-t", "\(commit):./\(root)"])
+            guard type.status == 0 else {
+                throw SideFailure(message: "cannot read \(root): no such file or folder here or at \(revision)")
+            }
+            isFolder = String(decoding: type.stdout, as: UTF8.self).trimmingNewlines == "tree"
+        }
         if !isFolder {
             let shown = try git(["cat-file", "blob", "\(commit):./\(root)"])
             // A file that is new in the working tree has no committed side.
