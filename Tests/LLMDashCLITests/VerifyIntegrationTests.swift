@@ -324,6 +324,29 @@ import Testing
         #expect(r.stderr.contains(message), "\(r.stderr)")
     }
 
+    /// Response framing, over a socket pair: chunked, Content-Length, and read-to-close bodies.
+    @Test(arguments: [
+        (
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\n\r\n",
+            "hello, world"
+        ),
+        ("HTTP/1.1 422 Unprocessable Entity\r\nContent-Length: 4\r\n\r\nbodyIGNORED", "body"),
+        ("HTTP/1.0 200 OK\r\nServer: x\r\n\r\nuntil close", "until close"),
+    ])
+    func responseFraming(raw: String, body: String) throws {
+        var fds: [Int32] = [0, 0]
+        try #require(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0)
+        let bytes = Array(raw.utf8)
+        let written = bytes.withUnsafeBytes { write(fds[1], $0.baseAddress!, $0.count) }
+        #expect(written == bytes.count)
+        close(fds[1])
+        let connection = Connection.plain(fds[0])
+        defer { connection.close() }
+        let response = try HTTPClient.readResponse(connection)
+        #expect(String(decoding: response.body, as: UTF8.self) == body)
+        #expect(response.status == Int(raw.split(separator: " ")[1]))
+    }
+
     @Test func synthIsDeterministicAndWritesOpenMetrics() throws {
         let a = try Self.run([
             "synth", "--end", "2026-11-30T12:00:00Z", "--history", "10m", "--burst", "5m", "--baseline-offset", "1d",
