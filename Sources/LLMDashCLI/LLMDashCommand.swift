@@ -28,6 +28,7 @@ public struct LLMDashCommand: ParsableCommand {
               llmdash build vllm-serving.yaml --out grafana/
               llmdash check --strict --format github   # in CI: specs valid, generated/ current
               llmdash metrics --backend sglang
+              llmdash verify --prometheus http://localhost:9090   # every query against a live server
 
             Shell completions: llmdash --generate-completion-script bash|zsh|fish
             """,
