@@ -288,8 +288,8 @@ public struct GrafanaPanel: PanelConvertible {
         panel = PanelSpec(type: .text, title: json["title"]?.stringValue ?? "")
         panel.isRawGrafana = true
         panel.grafana = json
-        panel.width = json["gridPos"]?["w"]?.numberValue.map { Int($0) }
-        panel.height = json["gridPos"]?["h"]?.numberValue.map { Int($0) }
+        panel.width = json.gridSize("w")
+        panel.height = json.gridSize("h")
     }
 }
 

@@ -149,6 +149,36 @@ import Testing
         #expect(collapsed.map { $0["title"] as? String } == ["About"])
     }
 
+    static let oddDashboards = [
+        #"{"panels": [1, "x", null, {"type": "row"}, {"type": "row", "panels": [2]}]}"#,
+        #"{"rows": [{"height": 1e308, "panels": [{"span": 1e300, "id": 1e300}, {"span": "x"}, 3]}, "#
+            + #"{"collapse": true, "panels": [{"type": "graph", "yaxes": "bad", "legend": 4}]}]}"#,
+        #"{"panels": [{"type": "timeseries", "targets": [{"expr": 5}, {"expr": "rate(x[5m]"}], "#
+            + #""gridPos": {"w": 1e300, "h": -3}}]}"#,
+        #"{"schemaVersion": 30, "templating": {"list": [{"name": "a"}, {"type": "query"}, 5, "#
+            + #"{"name": "a", "type": "custom", "query": "x, y"}]}}"#,
+        #"{"dashboard": {"title": "", "uid": "../../etc", "panels": [{"type": "stat", "id": 1, "#
+            + #""targets": [{"expr": "up"}]}, {"type": "stat", "id": 1, "title": "", "targets": [{"expr": "up"}]}]}}"#,
+        #"{"panels": [{"type": "singlestat", "thresholds": "a,,1e999", "colors": [1, "red"], "valueName": 7, "#
+            + #""targets": [{"expr": "up"}]}]}"#,
+        #"{"title": "x\ny\u0000z", "tags": [1, "a"], "panels": [{"type": "text", "options": {"content": "\u0007"}, "#
+            + #""title": "é\"'"}], "refresh": false, "time": {"from": 1}}"#,
+    ]
+
+    /// Odd but valid JSON: import never crashes, and what it writes builds.
+    @Test(arguments: oddDashboards)
+    func oddDashboardsImportIntoSpecsThatBuild(_ json: String) throws {
+        let dir = try Run.temporaryDirectory("llmdash-import")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try json.write(to: dir.appendingPathComponent("odd.json"), atomically: true, encoding: .utf8)
+        let imported = try Run.llmdash(["import", "odd.json", "-o", "spec.yaml"], in: dir)
+        #expect(!imported.crashed)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let build = try Run.llmdash(["build", "spec.yaml", "--out", "out"], in: dir)
+        #expect(!build.crashed)
+        #expect(build.status == 0, "\(build.stderr)")
+    }
+
     @Test func badJSONIsReportedAtItsPosition() throws {
         let dir = try Run.temporaryDirectory("llmdash-import")
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -30,9 +30,8 @@ extension YAMLSpecLoader {
         if let key = json["title"]?.stringValue, key.isEmpty, let id = json["id"] {
             panel.key = "grafana-\(JSONWriter.prettyString(id).dropLast())"
         }
-        let size = json["gridPos"]
-        panel.width = size?["w"]?.numberValue.map { Int($0) }
-        panel.height = size?["h"]?.numberValue.map { Int($0) }
+        panel.width = json.gridSize("w")
+        panel.height = json.gridSize("h")
         return panel
     }
 }

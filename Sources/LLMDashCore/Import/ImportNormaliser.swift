@@ -25,7 +25,8 @@ struct Normaliser {
             panels = (d["panels"]?.arrayValue ?? []).enumerated().map { ($1, "panels[\($0)]") }
         }
         d["rows"] = nil
-        var converted = panels.map { panel($0.0, at: $0.1) }
+        // (`JSON` is nil-literal expressible: filter first rather than map to `nil`.)
+        var converted = panels.filter { keep($0.0, at: $0.1) }.map { panel($0.0, at: $0.1) }
         assignIDs(&converted)
         d["panels"] = .array(converted)
         if var templating = d["templating"]?.objectValue, let list = templating["list"]?.arrayValue {
@@ -56,7 +57,7 @@ struct Normaliser {
             for (i, panel) in (row["panels"]?.arrayValue ?? []).enumerated() {
                 var p = panel.objectValue ?? [:]
                 let span = p["span"]?.numberValue ?? 12
-                let w = max(1, min(24, Int((span * 2).rounded())))
+                let w = span.isFinite ? Int((min(max(span, 0.5), 12) * 2).rounded()) : 24
                 if x + w > 24 {
                     x = 0
                     lineY += height
@@ -95,7 +96,23 @@ struct Normaliser {
         var pixels = 250.0
         if let n = value?.numberValue { pixels = n }
         if let s = value?.stringValue, let n = Double(s.hasSuffix("px") ? String(s.dropLast(2)) : s) { pixels = n }
-        return max(1, Int((pixels / 30).rounded(.up)))
+        guard pixels.isFinite else { return 8 }
+        return Int(min(max(pixels / 30, 1), 1000).rounded(.up))
+    }
+
+    /// Entries that are not panels (no object, no type) are left out, with a warning.
+    mutating func keep(_ json: JSON, at jsonPath: String) -> Bool {
+        guard case .object = json else {
+            diagnostics.append(
+                .warning("import.not-a-panel", "left out: a panel must be an object", at: location(jsonPath)))
+            return false
+        }
+        guard let type = json["type"]?.stringValue, !type.isEmpty else {
+            diagnostics.append(
+                .warning("import.not-a-panel", "left out: a panel without a 'type'", at: location(jsonPath)))
+            return false
+        }
+        return true
     }
 
     mutating func panel(_ json: JSON, at jsonPath: String) -> JSON {
@@ -115,7 +132,10 @@ struct Normaliser {
         case "singlestat": singlestatToStat(&p, at: jsonPath)
         case "row":
             if let children = p["panels"]?.arrayValue {
-                p["panels"] = .array(children.enumerated().map { panel($1, at: jsonPath + ".panels[\($0)]") })
+                let kept = children.enumerated().map { ($1, jsonPath + ".panels[\($0)]") }.filter {
+                    keep($0.0, at: $0.1)
+                }
+                p["panels"] = .array(kept.map { panel($0.0, at: $0.1) })
             }
         default: break
         }
@@ -251,7 +271,7 @@ struct Normaliser {
         var maxID = 0
         func scan(_ list: [JSON]) {
             for p in list {
-                if let id = p["id"]?.numberValue, id >= 1 { maxID = max(maxID, Int(id)) }
+                if let id = p["id"]?.exactInt, (1...Int(Int32.max)).contains(id) { maxID = max(maxID, id) }
                 scan(p["panels"]?.arrayValue ?? [])
             }
         }
@@ -259,8 +279,8 @@ struct Normaliser {
         func fix(_ list: inout [JSON]) {
             for i in list.indices {
                 var p = list[i].objectValue ?? [:]
-                if let id = p["id"]?.numberValue, id >= 1, id == id.rounded(), !seen.contains(Int(id)) {
-                    seen.insert(Int(id))
+                if let id = p["id"]?.exactInt, (1...Int(Int32.max)).contains(id), !seen.contains(id) {
+                    seen.insert(id)
                 } else {
                     maxID += 1
                     seen.insert(maxID)

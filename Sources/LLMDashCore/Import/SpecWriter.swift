@@ -27,7 +27,7 @@ struct SpecWriter {
 
     var panels: [JSON] { dashboard["panels"]?.arrayValue ?? [] }
 
-    func id(_ panel: JSON) -> Int { Int(panel["id"]?.numberValue ?? 0) }
+    func id(_ panel: JSON) -> Int { panel["id"]?.exactInt ?? 0 }
 
     /// Whether a panel is written as a typed spec panel.
     func isTyped(_ p: JSON) -> Bool {
@@ -107,8 +107,8 @@ struct SpecWriter {
         panelLines = []
         variableLines = []
         var lines: [String] = []
-        let title = dashboard["title"]?.stringValue ?? "Imported dashboard"
-        let uid = dashboard["uid"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? Self.slug(title)
+        let title = dashboard["title"]?.stringValue.flatMap { $0.isBlank ? nil : $0 } ?? "Imported dashboard"
+        let uid = dashboard["uid"]?.stringValue.flatMap { Self.isValidUID($0) ? $0 : nil } ?? Self.slug(title)
         lines.append("# Imported from \(FileSystem.lastComponent(path)) by `llmdash import`.")
         lines.append("apiVersion: llmdash/v1")
         lines.append("kind: Dashboard")
@@ -146,8 +146,14 @@ struct SpecWriter {
         }
         if !rows.isEmpty {
             lines.append("  rows:")
+            var rowTitles: [String: Int] = [:]
+            for (row, _) in rows { rowTitles[Slug.make(row["title"]?.stringValue ?? ""), default: 0] += 1 }
             for (row, children) in rows {
-                lines.append("    - title: \(Self.q(row["title"]?.stringValue ?? ""))")
+                let rowTitle = row["title"]?.stringValue ?? ""
+                lines.append("    - title: \(Self.q(rowTitle))")
+                if rowTitles[Slug.make(rowTitle), default: 0] > 1 || rowTitle.isBlank {
+                    lines.append("      key: \(Self.q("row-\(id(row))"))")
+                }
                 lines.append("      id: \(id(row))")
                 if row["collapsed"] == .bool(true) { lines.append("      collapsed: true") }
                 if let patch = patches["row:\(id(row))"] { lines.append("      grafana: \(Self.flow(patch))") }
@@ -223,11 +229,9 @@ struct SpecWriter {
 
     /// The grid size as `width`/`height`, so the layout places the panel as the original did.
     func writeSize(_ p: JSON, indent: String, into lines: inout [String]) {
-        guard let w = p["gridPos"]?["w"]?.numberValue, let h = p["gridPos"]?["h"]?.numberValue,
-            (1...24).contains(w), h >= 1, w == w.rounded(), h == h.rounded()
-        else { return }
-        lines.append("\(indent)width: \(Int(w))")
-        lines.append("\(indent)height: \(Int(h))")
+        guard let w = p.gridSize("w"), let h = p.gridSize("h") else { return }
+        lines.append("\(indent)width: \(w)")
+        lines.append("\(indent)height: \(h)")
     }
 
     mutating func writeVariables(_ lines: inout [String]) {
@@ -283,6 +287,15 @@ struct SpecWriter {
     func variablesSection() -> [String] {
         let entries = variableEntries()
         return entries.isEmpty ? [] : ["  variables:"] + entries.map(\.1)
+    }
+
+    /// A uid the spec accepts: 1 to 40 letters, digits, `-` and `_`.
+    static func isValidUID(_ uid: String) -> Bool {
+        !uid.isEmpty && uid.utf8.count <= 40
+            && uid.unicodeScalars.allSatisfy {
+                ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") || $0 == "-"
+                    || $0 == "_"
+            }
     }
 
     /// A uid from a title: lower-case letters, digits and dashes.
