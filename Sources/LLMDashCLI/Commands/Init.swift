@@ -132,8 +132,8 @@ struct StarterSpec {
             kind: Dashboard
             metadata:
               uid: \(uid)
-              title: \(Self.quoted(title))
-              folder: \(Self.quoted(folder))
+              title: \(yamlQuoted(title))
+              folder: \(yamlQuoted(folder))
               tags: [llm, \(catalog.backend.rawValue)]
             spec:
               backend: \(catalog.backend.rawValue)
@@ -142,30 +142,9 @@ struct StarterSpec {
 
             """
         for row in rows {
-            text += "    - title: \(Self.quoted(row.title))\n      panels:\n"
+            text += "    - title: \(yamlQuoted(row.title))\n      panels:\n"
             for panel in row.panels { text += "        - \(panel)\n" }
         }
         return text
-    }
-
-    /// A double-quoted YAML scalar.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if c.value < 0x20 {
-                    let hex = String(c.value, radix: 16, uppercase: true)
-                    out += "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(c)
-                }
-            }
-        }
-        return out + "\""
     }
 }
