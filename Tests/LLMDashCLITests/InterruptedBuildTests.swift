@@ -35,18 +35,6 @@ import Testing
         }
     }
 
-    /// A deterministic generator (SplitMix64), so a failing run can be repeated with its seed.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func spec(_ i: Int) -> String {
         """
         apiVersion: llmdash/v1
@@ -94,7 +82,7 @@ import Testing
         #expect(complete.files["dashboards/F1/notes/keep.txt"] == Data("keep\n".utf8))
 
         let seed = UInt64(ProcessInfo.processInfo.environment["LLMDASH_KILL_SEED"] ?? "") ?? 20_261_130
-        var random = SeededGenerator(state: seed)
+        var random = SplitMix64(seed: seed)
         var outcomes: [String] = []
         for attempt in 0..<6 {
             try before.restore(at: out)
