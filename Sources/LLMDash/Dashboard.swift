@@ -147,24 +147,18 @@ public struct Row: Sendable, Hashable {
         items = panels()
     }
 
-    public func id(_ id: Int) -> Row {
+    private func with(_ change: (inout RowSpec) -> Void) -> Row {
         var copy = self
-        copy.spec.id = id
+        change(&copy.spec)
         return copy
     }
 
-    public func repeating(_ variable: String) -> Row {
-        var copy = self
-        copy.spec.repeatVariable = variable
-        return copy
-    }
+    public func id(_ id: Int) -> Row { with { $0.id = id } }
+
+    public func repeating(_ variable: String) -> Row { with { $0.repeatVariable = variable } }
 
     /// Grafana JSON merged over the emitted row panel (RFC 7386 merge patch), unchecked; the YAML `grafana:` key.
-    public func grafana(_ patch: JSON) -> Row {
-        var copy = self
-        copy.spec.grafana = patch
-        return copy
-    }
+    public func grafana(_ patch: JSON) -> Row { with { $0.grafana = patch } }
 }
 
 /// The backend's standard variables by name: `datasource`, `model`, `instance`, `version`, `hostname`.

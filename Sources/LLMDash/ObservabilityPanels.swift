@@ -44,13 +44,7 @@ public struct Logs: PanelConvertible {
         panel.logs = logs
     }
 
-    func withLogs(_ change: (inout LogsPanelSpec) -> Void) -> Self {
-        with {
-            var logs = $0.logs ?? LogsPanelSpec()
-            change(&logs)
-            $0.logs = logs
-        }
-    }
+    func withLogs(_ change: (inout LogsPanelSpec) -> Void) -> Self { with(\.logs, empty: LogsPanelSpec(), change) }
 
     /// At most this many lines (the panel's max data points).
     public func maxLines(_ n: Int) -> Self { with { $0.maxDataPoints = n } }
@@ -79,13 +73,7 @@ public struct AlertList: PanelConvertible {
         panel.alertList = list
     }
 
-    func withList(_ change: (inout AlertListSpec) -> Void) -> Self {
-        with {
-            var list = $0.alertList ?? AlertListSpec()
-            change(&list)
-            $0.alertList = list
-        }
-    }
+    func withList(_ change: (inout AlertListSpec) -> Void) -> Self { with(\.alertList, empty: AlertListSpec(), change) }
 
     /// Only instances whose labels match: `.labels(["slo": "chat"])`; `regex: true` matches the values as regexes.
     public func labels(_ labels: KeyValuePairs<String, String>, regex: Bool = false) -> Self {

@@ -10,6 +10,17 @@ extension PanelConvertible {
         return copy
     }
 
+    /// Changes one optional part of the panel (a kind's own options), starting from `empty` when it is unset.
+    func with<Part>(
+        _ part: WritableKeyPath<PanelSpec, Part?>, empty: @autoclosure () -> Part, _ change: (inout Part) -> Void
+    ) -> Self {
+        with {
+            var value = $0[keyPath: part] ?? empty()
+            change(&value)
+            $0[keyPath: part] = value
+        }
+    }
+
     // MARK: Identity and layout
 
     /// A stable key: the panel id derives from it, so retitling the panel keeps its id.

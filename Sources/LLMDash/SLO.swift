@@ -86,19 +86,17 @@ public struct SLOPanel: Sendable, Hashable {
         request.location = SourceLocation(file: file, line: line, column: column)
     }
 
-    /// Only these panels, in this order.
-    public func show(_ parts: SLOPanelPart...) -> SLOPanel {
+    private func with(_ change: (inout SLOPanelRequest) -> Void) -> SLOPanel {
         var copy = self
-        copy.request.show = parts
+        change(&copy.request)
         return copy
     }
 
+    /// Only these panels, in this order.
+    public func show(_ parts: SLOPanelPart...) -> SLOPanel { with { $0.show = parts } }
+
     /// The start of each panel's key (`<key>-sli`, `<key>-burn`, …).
-    public func key(_ key: String) -> SLOPanel {
-        var copy = self
-        copy.request.key = key
-        return copy
-    }
+    public func key(_ key: String) -> SLOPanel { with { $0.key = key } }
 
     var panel: PanelSpec { .slo(request) }
 }
