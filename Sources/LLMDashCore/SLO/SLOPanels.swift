@@ -105,41 +105,42 @@ public enum SLOPanels {
             panel.location = request.location
             return panel
         }
+        /// The SLI and the budget left: a ratio as a percentage stat, coloured by `thresholds`.
+        func ratioStat(
+            _ part: SLOPanelPart, _ suffix: String, _ query: QuerySpec, decimals: Int, _ thresholds: [ThresholdStep]
+        ) -> PanelSpec {
+            var panel = base(.stat, part, suffix)
+            panel.queries = [query]
+            panel.width = 6
+            panel.height = 8
+            panel.field.unit = "percentunit"
+            panel.field.decimals = decimals
+            panel.field.thresholds = thresholds
+            panel.options.colorMode = "value"
+            panel.options.graphMode = "area"
+            panel.options.calcs = ["lastNotNull"]
+            return panel
+        }
         var out: [PanelSpec] = []
         for part in request.show {
             switch part {
             case .sli:
-                var panel = base(.stat, .sli, "SLI over \(p)")
-                panel.queries = [QuerySpec("1 - slo:sli_error:ratio_rate\(p)\(f)", legend: "SLI")]
+                var panel = ratioStat(
+                    .sli, "SLI over \(p)", QuerySpec("1 - slo:sli_error:ratio_rate\(p)\(f)", legend: "SLI"),
+                    decimals: 3, [ThresholdStep("red"), ThresholdStep("green", objective)])
                 panel.description =
                     "Share of good events over the SLO period (\(p)), against the objective of "
                     + "\(SLOMath.number(slo.objective))%. Sloth's period record is the mean of the 5m error ratios "
                     + "since the rules were deployed."
-                panel.width = 6
-                panel.height = 8
-                panel.field.unit = "percentunit"
-                panel.field.decimals = 3
-                panel.field.thresholds = [ThresholdStep("red"), ThresholdStep("green", objective)]
-                panel.options.colorMode = "value"
-                panel.options.graphMode = "area"
-                panel.options.calcs = ["lastNotNull"]
                 out.append(panel)
             case .budget:
-                var panel = base(.stat, .budget, "error budget remaining")
-                panel.queries = [QuerySpec("slo:period_error_budget_remaining:ratio\(f)", legend: "remaining")]
+                var panel = ratioStat(
+                    .budget, "error budget remaining",
+                    QuerySpec("slo:period_error_budget_remaining:ratio\(f)", legend: "remaining"), decimals: 1,
+                    [ThresholdStep("red"), ThresholdStep("orange", 0), ThresholdStep("green", 0.25)])
                 panel.description =
                     "Share of the \(p) error budget (\(SLOMath.number(slo.errorBudget * 100))% of events) not yet "
                     + "spent; below zero the SLO is missed."
-                panel.width = 6
-                panel.height = 8
-                panel.field.unit = "percentunit"
-                panel.field.decimals = 1
-                panel.field.thresholds = [
-                    ThresholdStep("red"), ThresholdStep("orange", 0), ThresholdStep("green", 0.25),
-                ]
-                panel.options.colorMode = "value"
-                panel.options.graphMode = "area"
-                panel.options.calcs = ["lastNotNull"]
                 out.append(panel)
             case .burn:
                 var panel = base(.timeseries, .burn, "burn rate")
