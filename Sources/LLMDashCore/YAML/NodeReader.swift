@@ -193,6 +193,15 @@ struct MappingReader {
         var key: String
         var keyNode: YAMLNode
         var value: YAMLNode
+        /// The key's length in UTF-8 bytes, which settles most lookups without comparing strings.
+        var length: Int
+
+        init(key: String, keyNode: YAMLNode, value: YAMLNode) {
+            self.key = key
+            self.keyNode = keyNode
+            self.value = value
+            self.length = key.utf8.count
+        }
     }
 
     let ctx: ReadContext
@@ -214,7 +223,11 @@ struct MappingReader {
     }
 
     private func index(of key: String) -> Int? {
-        entries.firstIndex { Self.same($0.key, key) }
+        let length = key.utf8.count
+        return entries.withUnsafeBufferPointer { entries in
+            for i in entries.indices where entries[i].length == length && entries[i].key == key { return i }
+            return nil
+        }
     }
 
     /// String equality with the cheap length test first: most keys a reader asks for are absent, and
