@@ -21,7 +21,7 @@ public enum Linter {
         let context = LintContext(spec: spec, options: options)
         var diagnostics: [Diagnostic] = []
         let variables = Set(spec.variables.map(\.name))
-        for panel in spec.panels + spec.rows.flatMap(\.panels) {
+        func lintPanel(_ panel: PanelSpec) {
             for query in panel.queries {
                 diagnostics += lint(
                     query.expr, use: .panel(legend: query.legend, format: query.format), source: query.exprSource,
@@ -29,6 +29,11 @@ public enum Linter {
             }
             diagnostics += UnknownUnitLint.check(panel)
             diagnostics += ThresholdsOrderLint.check(panel)
+        }
+        // Row by row rather than over one joined array: no panel is copied.
+        for panel in spec.panels { lintPanel(panel) }
+        for row in spec.rows {
+            for panel in row.panels { lintPanel(panel) }
         }
         for annotation in spec.annotations {
             diagnostics += lint(
