@@ -111,16 +111,40 @@ public enum Compiler {
         options: BuildOptions = BuildOptions(), sink: OutputSink
     ) -> BuildReport {
         let (files, fileDiagnostics) = specFiles(in: paths)
-        // Every file is read before any is compiled: a dashboard may show an SLO from any file of the build.
-        let read = Mutex<[Int: LoadedFile]>([:])
+        // A dashboard may show an SLO from any file of the build, so the dashboards that show one wait until
+        // every file has been read. Every other file is compiled as soon as it is read and only its outcome
+        // is kept, so memory stays flat however many files there are.
+        let extraInput = LoadedFile(dashboards: extra, slos: extraSLOs)
+        let read = Mutex<(outcomes: [Int: FileOutcome], waiting: [Int: LoadedFile], slos: [Int: [SLOSpec]])>(
+            ([:], [:], [:]))
         DispatchQueue.concurrentPerform(iterations: files.count) { i in
             let loaded = LoadedFile(path: files[i])
-            read.withLock { $0[i] = loaded }
+            if loaded.showsSLOs {
+                read.withLock {
+                    $0.waiting[i] = loaded
+                    $0.slos[i] = loaded.slos
+                }
+            } else {
+                let outcome = FileOutcome(loaded, slos: [], options: options, sink: sink)
+                read.withLock {
+                    $0.outcomes[i] = outcome
+                    $0.slos[i] = loaded.slos
+                }
+            }
         }
-        let inputs = read.withLock { done in
-            [LoadedFile(dashboards: extra, slos: extraSLOs)] + files.indices.map { done[$0] ?? LoadedFile() }
+        let (early, waiting, slosByFile) = read.withLock { ($0.outcomes, $0.waiting, $0.slos) }
+        var outcomes = early
+        let slos = extraInput.slos + files.indices.flatMap { slosByFile[$0] ?? [] }
+        let late = Array(waiting.keys)
+        let compiled = Mutex<[Int: FileOutcome]>([:])
+        DispatchQueue.concurrentPerform(iterations: late.count) { k in
+            guard let loaded = waiting[late[k]] else { return }
+            let outcome = FileOutcome(loaded, slos: slos, options: options, sink: sink)
+            compiled.withLock { $0[late[k]] = outcome }
         }
-        var report = compile(inputs, options: options, sink: sink)
+        compiled.withLock { outcomes.merge($0) { $1 } }
+        let extraOutcome = FileOutcome(extraInput, slos: slos, options: options, sink: sink)
+        var report = assemble([extraOutcome] + files.indices.map { outcomes[$0] ?? FileOutcome() }, options: options)
         report.diagnostics = fileDiagnostics + report.diagnostics
         let (datasources, exemplars, found) = DatasourceValidator.provisioned(report.dashboards)
         report.diagnostics += found
@@ -148,16 +172,19 @@ public enum Compiler {
             let outcome = FileOutcome(inputs[i], slos: slos, options: options, sink: sink)
             slots.withLock { $0[i] = outcome }
         }
+        let outcomes = slots.withLock { done in inputs.indices.map { done[$0] ?? FileOutcome() } }
+        return assemble(outcomes, options: options)
+    }
+
+    /// One report from the files' outcomes, in input order, with the checks that span files.
+    static func assemble(_ outcomes: [FileOutcome], options: BuildOptions) -> BuildReport {
         var report = BuildReport(diagnostics: [], sources: [:], dashboards: [])
         var summaries: [SLOSummary] = []
-        slots.withLock { done in
-            for i in inputs.indices {
-                guard let outcome = done[i] else { continue }
-                report.diagnostics += outcome.diagnostics
-                report.dashboards += outcome.dashboards
-                summaries += outcome.slos
-                if let (path, text) = outcome.source { report.sources[path] = text }
-            }
+        for outcome in outcomes {
+            report.diagnostics += outcome.diagnostics
+            report.dashboards += outcome.dashboards
+            summaries += outcome.slos
+            if let (path, text) = outcome.source { report.sources[path] = text }
         }
         report.diagnostics += crossChecks(report.dashboards, options: options)
         report.diagnostics += SLORules.crossChecks(summaries)
@@ -314,6 +341,14 @@ struct LoadedFile: Sendable {
     var slos: [SLOSpec] = []
     var diagnostics: [Diagnostic] = []
 
+    /// Whether a dashboard of the file shows an SLO, which may come from any file of the build.
+    var showsSLOs: Bool {
+        dashboards.contains { spec in
+            spec.panels.contains { $0.sloPanel != nil }
+                || spec.rows.contains { $0.panels.contains { $0.sloPanel != nil } }
+        }
+    }
+
     init() {}
 
     init(dashboards: [DashboardSpec], slos: [SLOSpec]) {
@@ -350,6 +385,8 @@ struct FileOutcome: Sendable {
     var dashboards: [DashboardSummary] = []
     var slos: [SLOSummary] = []
     var source: (String, String)?
+
+    init() {}
 
     init(_ loaded: LoadedFile, slos all: [SLOSpec], options: BuildOptions, sink: OutputSink) {
         diagnostics = loaded.diagnostics
