@@ -58,15 +58,7 @@ import Testing
         let temp = try Run.temporaryDirectory("llmdash-big")
         defer { try? FileManager.default.removeItem(at: temp) }
         let spec = temp.appendingPathComponent("big.yaml")
-        let content = String(repeating: "Runbook line. ", count: 80_000)
-        try """
-        apiVersion: llmdash/v1
-        kind: Dashboard
-        metadata: {uid: big, title: Big}
-        spec:
-          panels:
-            - text: {title: Notes, content: "\(content)"}
-        """.write(to: spec, atomically: true, encoding: .utf8)
+        try SpecFixtures.oversizedDashboard.write(to: spec, atomically: true, encoding: .utf8)
         let out = temp.appendingPathComponent("out")
         let run = try Run.llmdash(["build", spec.path, "--target", "kubernetes", "--out", out.path])
         #expect(run.status == 1)

@@ -135,15 +135,7 @@ import Yams
     }
 
     @Test func dashboardTooLargeForAConfigMapIsAnErrorNamingTheLimit() {
-        let big = String(repeating: "Runbook line. ", count: 80_000)
-        let text = """
-            apiVersion: llmdash/v1
-            kind: Dashboard
-            metadata: {uid: big, title: Big}
-            spec:
-              panels:
-                - text: {title: Notes, content: "\(big)"}
-            """
+        let text = SpecFixtures.oversizedDashboard
         var options = BuildOptions()
         options.target = .kubernetes
         let result = Compiler.build(files: [SourceFile(path: "big.yaml", text: text)], options: options)
