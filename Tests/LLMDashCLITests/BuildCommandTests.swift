@@ -46,8 +46,11 @@ import Testing
         }
         let fixture = RepoPaths.root.appendingPathComponent("Tests/LLMDashTests/Fixtures/full-dashboard.yaml").path
         for dir in [a, b] {
-            let result = try Run.llmdash(["build", "templates", fixture, "--out", dir.path], in: RepoPaths.root)
+            // The summary names the folder once, with or without a trailing slash on --out.
+            let out = dir == a ? dir.path : dir.path + "/"
+            let result = try Run.llmdash(["build", "templates", fixture, "--out", out], in: RepoPaths.root)
             #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.hasPrefix("built 13 dashboards into \(dir.path)/: "), "\(result.stdout)")
         }
         let left = try Self.files(in: a)
         #expect(left.keys.contains("dashboards/LLM/full-dashboard.json"))

@@ -149,4 +149,46 @@ import Testing
         let latency = (try json(with)["panels"] as! [[String: Any]]).first { $0["title"] as? String == "TTFT p99" }!
         #expect((latency["targets"] as! [[String: Any]]).map { $0["refId"] as! String } == ["A", "P50", "C", "D"])
     }
+
+    /// The README's YAML dashboard and its Swift twin (written out here as the README shows it) give the same bytes.
+    @Test func theReadmeExamplesAgree() throws {
+        let readme = try String(contentsOf: RepoPaths.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "## A dashboard in YAML\n\n```yaml\n"))
+        let end = try #require(readme[start.upperBound...].range(of: "\n```\n"))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("llmdash-readme-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("latency.yaml")
+        try (readme[start.upperBound..<end.lowerBound] + "\n").write(to: path, atomically: true, encoding: .utf8)
+        let fromYAML = Compiler.build(paths: [path.path])
+        #expect(fromYAML.diagnostics.isEmpty, "\(fromYAML.diagnostics)")
+
+        let selector = #"model_name=~"$model_name""#
+        let latency = Dashboard(uid: "vllm-latency", title: "vLLM — latency", folder: "LLM", tags: ["llm", "vllm"]) {
+            DatasourceVariable()
+            QueryVariable(
+                "model_name", query: "label_values(vllm:num_requests_running, model_name)",
+                multi: true, includeAll: true)
+            Row("Latency") {
+                TimeSeries("Time to first token") {
+                    Query(
+                        "histogram_quantile(0.99, sum by (le) (rate(vllm:time_to_first_token_seconds_bucket{\(selector)}[$__rate_interval])))",
+                        legend: "p99")
+                }
+                .unit(.seconds).min(0)
+                .thresholds(.base("green"), .step("orange", 1), .step("red", 2)).thresholdsStyle("dashed")
+                .legend("table", calcs: ["mean", "max"])
+                Heatmap("TTFT distribution") {
+                    "sum by (le) (increase(vllm:time_to_first_token_seconds_bucket{\(selector)}[$__rate_interval]))"
+                }
+                .unit(.seconds)
+            }
+        }
+        let fromDSL = Compiler.build(dashboards: [latency.spec])
+        #expect(fromDSL.diagnostics.isEmpty, "\(fromDSL.diagnostics)")
+        #expect(fromYAML.files.map(\.path) == fromDSL.files.map(\.path))
+        for (a, b) in zip(fromYAML.files, fromDSL.files) {
+            #expect(a.contents == b.contents, "\(a.path) differs between the README's YAML and Swift")
+        }
+    }
 }

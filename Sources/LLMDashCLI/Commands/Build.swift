@@ -6,8 +6,9 @@ extension LLMDashCommand {
         static let configuration = CommandConfiguration(
             abstract: "Compile specs into Grafana dashboards and provisioning files.",
             discussion: """
-                Writes dashboards/<folder>/<uid>.json, provisioning/dashboards/llmdash.yaml and
-                provisioning/datasources/prometheus.yaml under the output folder. Nothing is written when
+                Writes dashboards/<folder>/<uid>.json, provisioning/dashboards/llmdash.yaml and \
+                provisioning/datasources/prometheus.yaml under the output folder, and rules/ with the SLO and \
+                recording rules and their promtool tests (other layouts with --target). Nothing is written when \
                 any spec has an error. A rebuild removes only files that an earlier build wrote.
 
                 Examples:
@@ -47,8 +48,9 @@ extension LLMDashCommand {
             }
             if !quiet {
                 let n = report.dashboards.count
+                let folder = out.hasSuffix("/") ? out : out + "/"
                 Terminal.out(
-                    "built \(n) dashboard\(n == 1 ? "" : "s") into \(out)/: \(summary.written.count) written, "
+                    "built \(n) dashboard\(n == 1 ? "" : "s") into \(folder): \(summary.written.count) written, "
                         + "\(summary.unchanged.count) unchanged, \(summary.removed.count) removed\n")
             }
         }

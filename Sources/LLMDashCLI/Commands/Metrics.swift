@@ -6,8 +6,8 @@ extension LLMDashCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the metric catalogue that signal-level panels and lints use.",
             discussion: """
-                For each backend: the model and instance labels, the labels aggregated away, and for each
-                signal the metric (type, unit, fixed matchers, older names it falls back to) and any
+                For each backend: the model and instance labels, the labels aggregated away, and for each \
+                signal the metric (type, unit, fixed matchers, older names it falls back to) and any \
                 documented approximation.
 
                 Examples:

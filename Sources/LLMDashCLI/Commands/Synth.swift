@@ -7,11 +7,12 @@ extension LLMDashCommand {
             abstract: "Write OpenMetrics text for a synthetic LLM fleet, to backfill into Prometheus.",
             discussion: """
                 The fleet serves two models on vLLM (a stable and a canary version of one of them), SGLang, TGI, \
-                Triton, llama.cpp and an OpenTelemetry GenAI gateway, on GPUs seen by the DCGM exporter; every \
-                metric of those backends' catalogues (`llmdash metrics`) is written, with histograms filled by \
-                simulated requests. The last --burst of the history has an error burst that burns error budget; \
-                prompts are longer and outputs shorter than at the baseline --baseline-offset earlier, and an \
-                evaluator's quality score drops in the last hour. The same options give the same bytes.
+                Triton, llama.cpp, an OpenTelemetry GenAI gateway and a LiteLLM gateway, on GPUs seen by the DCGM \
+                exporter; every metric of those backends' catalogues (`llmdash metrics`) is written, with \
+                histograms filled by simulated requests, plus an evaluator's scores and chat feedback counters. \
+                The last --burst of the history has an error burst that burns error budget; prompts are longer \
+                and outputs shorter than at the baseline --baseline-offset earlier, and the evaluator's quality \
+                score drops in the last hour. The same options give the same bytes.
 
                 Examples:
                   llmdash synth --end 2026-11-30T12:00:00Z --out fleet.om
@@ -48,8 +49,9 @@ extension LLMDashCommand {
 
         @Option(
             name: .customLong("backend"),
-            help:
-                "A backend of the fleet; repeat for several (default: the templates' vllm, sglang, tgi, triton, llamacpp, otel-genai, dcgm)."
+            help: ArgumentHelp(
+                "A backend of the fleet; repeat for several (default: the templates' "
+                    + SynthOptions.templateBackends.map(\.rawValue).joined(separator: ", ") + ").")
         )
         var backends: [String] = []
 

@@ -20,7 +20,10 @@ enum DatasourceValidator {
                 diagnostics.append(
                     .error(
                         "spec.datasource", "declare Loki, Tempo or Jaeger datasources here, not Prometheus",
-                        at: d.location, notes: ["the build provisions the Prometheus datasource (--datasource-uid)"]))
+                        at: d.location,
+                        notes: [
+                            "the build provisions the Prometheus datasource itself, with uid '\(options.datasourceUID)'"
+                        ]))
             }
             if d.url.isBlank {
                 diagnostics.append(.error("spec.datasource", "datasource '\(d.uid)' needs a 'url'", at: d.location))
