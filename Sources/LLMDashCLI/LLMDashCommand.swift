@@ -105,7 +105,8 @@ enum Terminal {
         var text = ""
         var errors = 0
         var warnings = 0
-        for diagnostic in diagnostics.sortedByLocation() {
+        for i in diagnostics.locationOrder() {
+            let diagnostic = diagnostics[i]
             if diagnostic.severity == .error { errors += 1 }
             if diagnostic.severity == .warning { warnings += 1 }
             text += renderer.render(diagnostic)
