@@ -103,6 +103,24 @@ import Testing
         try git("commit", "-q", "-m", "first")
         let clean = try Run.llmdash(["diff", "--git", "HEAD", "d"], in: dir)
         #expect(clean.status == 0, "\(clean.stderr)")
+        // Files git ignores are no part of the working tree's side.
+        try Data("*.log\nbuild/\n".utf8).write(to: dir.appendingPathComponent(".gitignore"))
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("d/build"), withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: dir.appendingPathComponent("d/run.log"))
+        try Data("{}".utf8).write(to: dir.appendingPathComponent("d/build/out.json"))
+        let ignored = try Run.llmdash(["diff", "--git", "HEAD", "d"], in: dir)
+        #expect(ignored.status == 0, "\(ignored.stdout)\(ignored.stderr)")
+        for spelling in [".", "./d", "d/"] {
+            let same = try Run.llmdash(["diff", "--git", "HEAD", spelling], in: dir)
+            #expect(same.status == 0, "\(spelling): \(same.stdout)\(same.stderr)")
+        }
+        try Data("{}".utf8).write(to: dir.appendingPathComponent("d/new.json"))
+        let added = try Run.llmdash(["diff", "--git", "HEAD", "d"], in: dir)
+        #expect(added.status == 1)
+        #expect(added.stdout.contains("new.json"), "\(added.stdout)")
+        #expect(!added.stdout.contains("run.log") && !added.stdout.contains("out.json"), "\(added.stdout)")
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("d/new.json"))
         try Data(#"{"title": "A", "panels": [{"id": 1, "title": "P", "type": "gauge"}]}"#.utf8)
             .write(to: dir.appendingPathComponent("d/a.json"))
         let changed = try Run.llmdash(["diff", "--git", "HEAD", "--format", "json", "d"], in: dir)

@@ -8,7 +8,8 @@ extension LLMDashCommand {
             discussion: """
                 Compares two Grafana dashboard JSON files (llmdash's or anyone's), two Prometheus rule files, two \
                 folders of them (files paired by relative path), or what is committed at a git revision against \
-                the working tree (--git REV [PATH], PATH defaulting to the current folder).
+                the working tree (--git REV [PATH], PATH defaulting to the current folder; hidden files and files git \
+                ignores are left out).
 
                 Panels are matched by identity (llmdash's stable ids; for other dashboards id, then title within \
                 its row, then the closest queries), so inserting a panel shows one panel added and the others \
@@ -68,7 +69,9 @@ extension LLMDashCommand {
                 if let git {
                     let path = paths.first ?? "."
                     if FileSystem.exists(path) {
-                        new = try Side.disk(path)
+                        var disk = try Side.disk(path)
+                        if disk.isFolder { try disk.dropIgnoredByGit() }
+                        new = disk
                         old = try Side.git(revision: git, path: path, isFolder: new.isFolder)
                     } else {
                         // Deleted from the working tree: what was committed is all removed.
@@ -195,7 +198,7 @@ struct Side {
         let listing = try git(["ls-tree", "-r", "-z", "--name-only", commit, "--", root == "." ? "." : root + "/"])
         if listing.status != 0 { throw SideFailure(message: "git ls-tree failed: \(stderrLine(listing))") }
         var files: [String: [UInt8]] = [:]
-        let prefix = root == "." ? "" : root + "/"
+        let prefix = shownPrefix(root)
         for entry in listing.stdout.split(separator: 0) {
             let shown = String(decoding: entry, as: UTF8.self)
             guard shown.hasPrefix(prefix) else { continue }
@@ -207,6 +210,41 @@ struct Side {
             files[relative] = blob.stdout
         }
         return Side(name: name, isFolder: true, files: files)
+    }
+
+    /// Leaves out the files git ignores (build products, local settings): they are not part of the working tree
+    /// that a revision is compared with.
+    mutating func dropIgnoredByGit() throws(SideFailure) {
+        let listing: Subprocess.Output
+        do {
+            listing = try Subprocess.run([
+                "git", "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory", "--",
+                name == "." ? "." : name + "/",
+            ])
+        } catch {
+            throw SideFailure(message: error.message)
+        }
+        if listing.status != 0 { throw SideFailure(message: "git ls-files failed: \(Self.stderrLine(listing))") }
+        let prefix = Self.shownPrefix(name)
+        var ignoredFiles: Set<String> = []
+        var ignoredFolders: [String] = []
+        for entry in listing.stdout.split(separator: 0) {
+            let shown = String(decoding: entry, as: UTF8.self)
+            guard shown.hasPrefix(prefix) else { continue }
+            let relative = String(shown.dropFirst(prefix.count))
+            if relative.hasSuffix("/") { ignoredFolders.append(relative) } else { ignoredFiles.insert(relative) }
+        }
+        if ignoredFiles.isEmpty && ignoredFolders.isEmpty { return }
+        files = files.filter { path, _ in
+            !ignoredFiles.contains(path) && !ignoredFolders.contains { path.hasPrefix($0) }
+        }
+    }
+
+    /// How git prints the paths under the folder `root`: relative to the current folder, without a leading "./".
+    private static func shownPrefix(_ root: String) -> String {
+        var shown = Substring(root)
+        while shown.hasPrefix("./") { shown = shown.dropFirst(2) }
+        return shown.isEmpty || shown == "." ? "" : shown + "/"
     }
 
     private static func stderrLine(_ output: Subprocess.Output) -> String {
