@@ -89,10 +89,10 @@ import Testing
         return condition()
     }
 
-    static func firingAlerts(_ client: PrometheusClient) -> [String] {
+    static func firingAlerts(_ client: PrometheusClient, at time: Double? = nil) -> [String] {
         guard
             case .values(_, let labels)? = try? client.query(
-                #"ALERTS{alertstate="firing"}"#, time: Date().timeIntervalSince1970)
+                #"ALERTS{alertstate="firing"}"#, time: time ?? Date().timeIntervalSince1970)
         else { return [] }
         return labels.compactMap { $0["alertname"] }.sorted()
     }
@@ -101,12 +101,17 @@ import Testing
         try Run.process(Run.llmdash, arguments, in: RepoPaths.root, timeout: timeout)
     }
 
-    /// Synthesises the fleet, backfills it and builds the rules; returns the data folder and the config.
-    static func prepare(_ folder: URL, synthOptions: [String] = []) throws -> (data: URL, config: URL) {
+    /// Builds the rules, then synthesises the fleet and backfills it; returns the data folder, the config and when
+    /// the data ends (Unix seconds). The build comes first so the data is as fresh as it can be when the server
+    /// starts.
+    static func prepare(_ folder: URL, synthOptions: [String] = []) throws -> (data: URL, config: URL, end: Int) {
         let promtool = try tool("promtool")
+        let out = folder.appendingPathComponent("out")
+        let build = try run(["build", "templates", "--out", out.path])
+        try #require(build.status == 0, "build failed: \(build.stderr)")
         let fleet = folder.appendingPathComponent("fleet.om")
-        let end = String(Int(Date().timeIntervalSince1970))
-        let synth = try run(["synth", "--end", end, "--out", fleet.path] + synthOptions)
+        let end = Int(Date().timeIntervalSince1970)
+        let synth = try run(["synth", "--end", String(end), "--out", fleet.path] + synthOptions)
         try #require(synth.status == 0, "synth failed: \(synth.stderr)")
         let data = folder.appendingPathComponent("data")
         let backfill = try Run.process(
@@ -115,9 +120,6 @@ import Testing
             timeout: 60)
         try #require(backfill.status == 0, "backfill failed: \(backfill.stderr)")
         try? FileManager.default.removeItem(at: fleet)
-        let out = folder.appendingPathComponent("out")
-        let build = try run(["build", "templates", "--out", out.path])
-        try #require(build.status == 0, "build failed: \(build.stderr)")
         // Every rule file the build wrote (SLOs and the dashboards' recording rules). Rule groups are evaluated
         // every second (a group's own 1m interval is shortened in this copy) so records and alerts exist at once.
         var rules: [String] = []
@@ -132,7 +134,7 @@ import Testing
         }
         rules.sort()
         // A 1m scrape interval makes $__rate_interval 4m, spanning the seconds between the end of the
-        // backfilled history and the check.
+        // backfilled history and the moment the server has evaluated its rules.
         let config = folder.appendingPathComponent("prometheus.yml")
         try """
         global:
@@ -142,17 +144,20 @@ import Testing
         \(rules.map { "  - \($0)" }.joined(separator: "\n"))
 
         """.write(to: config, atomically: true, encoding: .utf8)
-        return (data, config)
+        return (data, config, end)
     }
 
     @Test func everyTemplatePanelHasDataAndTheBurstFiresTheAvailabilityAlerts() throws {
         let folder = try Run.temporaryDirectory("llmdash-verify")
         defer { try? FileManager.default.removeItem(at: folder) }
         // Two hours of history (with the 40-minute burst at its end) and 20 minutes a week earlier: enough for
-        // every window the templates use, and quick to write and backfill. The data ends when it is written;
-        // the checks must come within about three minutes (the 4m $__rate_interval and the SLOs' 5m windows).
-        let written = Date()
-        let (data, config) = try Self.prepare(folder, synthOptions: ["--history", "2h", "--baseline-span", "20m"])
+        // every window the templates use, and quick to write and backfill. The data ends when it is written, so
+        // the server's start and its first rule evaluations must follow within about three minutes (the 4m
+        // $__rate_interval, the 5m windows of the SLOs and of the recording rules). Every check after that is made
+        // at one instant, `at`, when the alerts had fired and the rules had recorded: neither the backfilled data
+        // nor what the rules recorded up to `at` changes later, so the checks may take as long as a slow machine
+        // needs. LLMDASH_TEST_VERIFY_DELAY (seconds) waits that long before them, to show it.
+        let (data, config, end) = try Self.prepare(folder, synthOptions: ["--history", "2h", "--baseline-span", "20m"])
         let server = try Server(data: data, config: config, in: folder)
         defer { server.stop() }
         let url = "http://127.0.0.1:\(server.port)"
@@ -175,9 +180,18 @@ import Testing
         }
         #expect(recorded)
 
-        let lag = Int(Date().timeIntervalSince(written))
-        let verify = try Self.run(["verify", "--prometheus", url, "templates"])
-        #expect(verify.status == 0, "\(lag)s after the data ended:\n\(verify.stdout)\n\(verify.stderr)")
+        // The next whole second, once it has passed: every sample seen so far is at or before it.
+        let at = Int(Date().timeIntervalSince1970.rounded(.down)) + 1
+        while Date().timeIntervalSince1970 < Double(at) { usleep(50_000) }
+        let lag = at - end
+        if let delay = ProcessInfo.processInfo.environment["LLMDASH_TEST_VERIFY_DELAY"].flatMap(UInt32.init) {
+            sleep(delay)
+        }
+        let verify = try Self.run(["verify", "--prometheus", url, "--time", String(at), "templates"])
+        let late = Int(Date().timeIntervalSince1970) - end
+        #expect(
+            verify.status == 0,
+            "at \(lag)s after the data ended, run \(late)s after:\n\(verify.stdout)\n\(verify.stderr)")
         let lines = verify.stdout.split(separator: "\n")
         let problems = lines.filter {
             $0.hasPrefix("  no data") || $0.hasPrefix("  error") || $0.hasPrefix("  all-NaN")
@@ -196,12 +210,14 @@ import Testing
             verify.stdout.contains("alerts: 2 firing (ChatAvailabilityPage, ChatAvailabilityTicket), 2 inactive"),
             "\(verify.stdout)")
         #expect(lines.contains("  inactive ChatTTFTPage"))
+        // The server's own ALERTS series agrees at that instant.
+        #expect(Self.firingAlerts(client, at: Double(at)) == ["ChatAvailabilityPage", "ChatAvailabilityTicket"])
         #expect(lines.contains("  variable instance = vllm-0:8000, vllm-1:8000, vllm-2:8000"))
         // The drift shift: prompts are longer than a week ago, so the drift ratio is above 1.
         let drift = try client.query(
             "histogram_quantile(0.5, sum by (le) (rate(vllm:request_prompt_tokens_bucket[4m]))) / "
                 + "histogram_quantile(0.5, sum by (le) (rate(vllm:request_prompt_tokens_bucket[4m] offset 7d)))",
-            time: Date().timeIntervalSince1970)
+            time: Double(at))
         guard case .values(let ratio, _) = drift, let value = ratio.first else {
             Issue.record("no drift ratio: \(drift)")
             return
@@ -234,7 +250,7 @@ import Testing
                     queries: [{expr: 'sum(vllm:num_requests_running)'}]
 
         """.write(to: bad, atomically: true, encoding: .utf8)
-        let failing = try Self.run(["verify", "--prometheus", url, bad.path])
+        let failing = try Self.run(["verify", "--prometheus", url, "--time", String(at), bad.path])
         #expect(failing.status == 1, "\(failing.stdout)\n\(failing.stderr)")
         let out = failing.stdout
         #expect(out.contains("  variable ghost: no values: label_values(vllm_no_such_metric, instance)"), "\(out)")
@@ -283,7 +299,7 @@ import Testing
         try "tls_server_config:\n  cert_file: \(cert.path)\n  key_file: \(key.path)\n".write(
             to: webConfig, atomically: true, encoding: .utf8)
         // The GPU fleet dashboard needs only the DCGM exporter's metrics.
-        let (data, config) = try Self.prepare(
+        let (data, config, end) = try Self.prepare(
             folder, synthOptions: ["--backend", "dcgm", "--history", "30m", "--baseline-offset", "0s", "--burst", "0s"])
         let server = try Server(data: data, config: config, webConfig: webConfig, in: folder)
         defer { server.stop() }
@@ -293,8 +309,10 @@ import Testing
         }
         try #require(ready, "the TLS server did not come up: \(server.logText.suffix(2000))")
 
+        // Evaluated where the data ends (these panels read no recorded series), however long the machine took.
         let spec = "templates/gpu-fleet.yaml"
-        let trusted = try Self.run(["verify", "--prometheus", url, "--ca-file", ca.path, spec])
+        let at = ["--time", String(end)]
+        let trusted = try Self.run(["verify", "--prometheus", url, "--ca-file", ca.path, spec] + at)
         #expect(trusted.status == 0, "\(trusted.stdout)\n\(trusted.stderr)")
         #expect(trusted.stdout.contains("7 panels: 7 ok"), "\(trusted.stdout)")
 
@@ -302,7 +320,7 @@ import Testing
         #expect(untrusted.status == 2)
         #expect(untrusted.stderr.contains("certificate verify failed"), "\(untrusted.stderr)")
 
-        let skipped = try Self.run(["verify", "--prometheus", url, "--insecure-skip-verify", spec])
+        let skipped = try Self.run(["verify", "--prometheus", url, "--insecure-skip-verify", spec] + at)
         #expect(skipped.status == 0, "\(skipped.stdout)\n\(skipped.stderr)")
 
         let wrongName = try Self.run(
