@@ -260,7 +260,7 @@ import Testing
         #expect(out.contains("many-to-many matching not allowed"), "the server's message: \(out)")
         #expect(out.contains("  all-NaN  Not a number"), "\(out)")
         #expect(out.contains("  ok       Fine  (1 series)"), "\(out)")
-        #expect(out.contains("4 panels: 1 ok, 1 no data, 1 all-NaN, 1 error; 1 variables (1 without values)"), "\(out)")
+        #expect(out.contains("4 panels: 1 ok, 1 no data, 1 all-NaN, 1 error; 1 variable (1 without values)"), "\(out)")
 
         // Nobody listening: exit 2 with the reason, after the bounded retries.
         let closed = try Self.freePort()

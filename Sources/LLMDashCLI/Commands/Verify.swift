@@ -278,14 +278,14 @@ struct VerifySummary {
             if d["no matches"] != nil { words.insert("no matches", at: 1) }
             return words.map { "\(d[$0] ?? 0) \($0)" }.joined(separator: ", ")
         }
+        func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
         let panelTotal = panels.values.reduce(0, +)
         let recordTotal = records.values.reduce(0, +)
-        var text = "\(dashboards) dashboard\(dashboards == 1 ? "" : "s"), \(panelTotal) panels: \(counts(panels))"
-        if skipped > 0 { text += "; \(skipped) logs panels not run" }
-        text += "; \(variables) variables (\(variableProblems) without values)"
-        if annotations > 0 { text += "; \(annotations) annotations (\(annotationErrors) errors)" }
-        text +=
-            "\n\(ruleFiles) rule file\(ruleFiles == 1 ? "" : "s"), \(recordTotal) recording rules: \(counts(records))"
+        var text = "\(count(dashboards, "dashboard")), \(count(panelTotal, "panel")): \(counts(panels))"
+        if skipped > 0 { text += "; \(count(skipped, "logs panel")) not run" }
+        text += "; \(count(variables, "variable")) (\(variableProblems) without values)"
+        if annotations > 0 { text += "; \(count(annotations, "annotation")) (\(count(annotationErrors, "error")))" }
+        text += "\n\(count(ruleFiles, "rule file")), \(count(recordTotal, "recording rule")): \(counts(records))"
         text += "; alerts: \(firing.count) firing"
         if !firing.isEmpty { text += " (\(firing.joined(separator: ", ")))" }
         text += ", \(inactive) inactive"
