@@ -314,8 +314,7 @@ struct VerifyRun {
         var out = "\n\(dashboard.uid)  \(dashboard.title)"
         if let location = dashboard.location { out += "  (\(location))" }
         out += "\n"
-        var values = VariableValues(
-            rateInterval: rateInterval, interval: scrape, range: range, timeMilliseconds: Int64(time * 1000))
+        var values = initialValues
         for variable in dashboard.variables {
             let line = try resolve(variable, into: &values)
             if let line { out += line }
@@ -329,10 +328,14 @@ struct VerifyRun {
         var out = "\n\(file.path)"
         if let location = file.location { out += "  (from \(location))" }
         out += "\n"
-        let values = VariableValues(
-            rateInterval: rateInterval, interval: scrape, range: range, timeMilliseconds: Int64(time * 1000))
-        out += try run(file.queries, values: values)
+        out += try run(file.queries, values: initialValues)
         Terminal.out(out)
+    }
+
+    /// The built-in values before any variable is resolved.
+    var initialValues: VariableValues {
+        VariableValues(
+            rateInterval: rateInterval, interval: scrape, range: range, timeMilliseconds: Int64(time * 1000))
     }
 
     /// Picks a variable's values; returns its report line.

@@ -268,7 +268,7 @@ public enum DashboardRecordingRules {
             combos = combos.flatMap { combo in testValues(record, label).map { combo + [(label, $0)] } }
         }
         return combos.enumerated().map { i, combo in
-            let labels = combo.map { "\($0.0)=\(SLORules.quotePromQL($0.1))" }.joined(separator: ", ")
+            let labels = combo.map { "\($0.0)=\(labelValueQuoted($0.1))" }.joined(separator: ", ")
             // The slope triples after 24 minutes, so rates over different windows differ at the test's time.
             let slope = 6 * (i + 1) + i % 5
             return (record.metric + "{" + labels + "}", "0+\(slope)x24 \(24 * slope)+\(3 * slope)x16")

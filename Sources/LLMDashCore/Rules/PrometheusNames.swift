@@ -124,6 +124,21 @@ public struct PrometheusDuration: Sendable, Hashable, Comparable, CustomStringCo
     public static func < (a: Self, b: Self) -> Bool { a.milliseconds < b.milliseconds }
 }
 
+/// A label value as a quoted string, escaped the way both PromQL and the Prometheus and OpenMetrics text
+/// formats read it: `\\`, `"` and newline escaped, everything else verbatim.
+func labelValueQuoted(_ text: String) -> String {
+    var out = "\""
+    for ch in text {
+        switch ch {
+        case "\\": out += "\\\\"
+        case "\"": out += "\\\""
+        case "\n": out += "\\n"
+        default: out.append(ch)
+        }
+    }
+    return out + "\""
+}
+
 /// Go's `%q` for the ASCII-and-UTF-8 text of rule files: quotes, with `"` and `\` and control characters escaped.
 func goQuoted(_ text: String) -> String {
     var out = "\""

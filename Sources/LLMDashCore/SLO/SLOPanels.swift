@@ -176,8 +176,8 @@ public enum SLOPanels {
                         slo.windows.contains(where: { $0.severity == severity })
                     else { continue }
                     let matchers = [
-                        "alertname=\(SLORules.quotePromQL(alert.name))", "alertstate=\"firing\"",
-                        "sloth_id=\(SLORules.quotePromQL(slo.id))", "sloth_severity=\"\(severity.rawValue)\"",
+                        "alertname=\(labelValueQuoted(alert.name))", "alertstate=\"firing\"",
+                        "sloth_id=\(labelValueQuoted(slo.id))", "sloth_severity=\"\(severity.rawValue)\"",
                     ]
                     panel.queries.append(
                         QuerySpec(

@@ -44,7 +44,7 @@ public enum SLORuleTests {
 
     static func series(_ name: String, _ labels: [(String, String)]) -> String {
         labels.isEmpty
-            ? name : name + "{" + labels.map { "\($0.0)=\(SLORules.quotePromQL($0.1))" }.joined(separator: ",") + "}"
+            ? name : name + "{" + labels.map { "\($0.0)=\(labelValueQuoted($0.1))" }.joined(separator: ",") + "}"
     }
 
     /// Input series giving the error ratio `ratio`, or nil for SLIs written in raw PromQL.
@@ -128,7 +128,7 @@ public enum SLORuleTests {
 
     static func labelSet(_ labels: [String: String]) -> String {
         "{"
-            + labels.sorted { $0.key < $1.key }.map { "\($0.key)=\(SLORules.quotePromQL($0.value))" }
+            + labels.sorted { $0.key < $1.key }.map { "\($0.key)=\(labelValueQuoted($0.value))" }
             .joined(separator: ", ") + "}"
     }
 

@@ -83,21 +83,8 @@ public enum SLORules {
     /// `{sloth_id="…", sloth_service="…", sloth_slo="…"}`
     static func filter(_ slo: SLOSpec) -> String {
         "{"
-            + idLabels(slo).sorted { $0.key < $1.key }.map { "\($0.key)=\(quotePromQL($0.value))" }
+            + idLabels(slo).sorted { $0.key < $1.key }.map { "\($0.key)=\(labelValueQuoted($0.value))" }
             .joined(separator: ", ") + "}"
-    }
-
-    static func quotePromQL(_ s: String) -> String {
-        var out = "\""
-        for ch in s {
-            switch ch {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.append(ch)
-            }
-        }
-        return out + "\""
     }
 
     static func selector(_ name: String, _ matchers: [String]) -> String {

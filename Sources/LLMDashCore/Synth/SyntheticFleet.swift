@@ -95,7 +95,7 @@ public enum SyntheticFleet {
                 prefix.append(UInt8(ascii: "{"))
                 for (i, (k, v)) in s.labels.enumerated() {
                     if i > 0 { prefix.append(UInt8(ascii: ",")) }
-                    prefix.append(contentsOf: Array("\(k)=\"\(escape(v))\"".utf8))
+                    prefix.append(contentsOf: Array("\(k)=\(labelValueQuoted(v))".utf8))
                 }
                 prefix.append(UInt8(ascii: "}"))
             }
@@ -173,19 +173,6 @@ public enum SyntheticFleet {
 
     static func labelKey(_ labels: [(String, String)]) -> String {
         labels.map { $0.0 + "=" + $0.1 }.joined(separator: ",")
-    }
-
-    static func escape(_ v: String) -> String {
-        var out = ""
-        for ch in v {
-            switch ch {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.append(ch)
-            }
-        }
-        return out
     }
 
     static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
