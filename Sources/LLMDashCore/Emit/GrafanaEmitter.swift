@@ -1,48 +1,113 @@
 /// Emits Grafana's classic dashboard JSON. Every schema-required field is written, instance noise
 /// (id, version, iteration, pluginVersion) never is.
+///
+/// The dashboard is streamed to bytes (`JSONStream`), so every object below writes its members in byte-wise
+/// key order, the order of sorted JSON. Only what a spec's `grafana:` patch changes is built as a `JSON` tree.
 public enum GrafanaEmitter {
     public static let defaultSchemaVersion = 42
 
+    /// The dashboard as a JSON value.
     public static func dashboard(_ resolved: ResolvedDashboard, schemaVersion: Int = defaultSchemaVersion) -> JSON {
-        let spec = resolved.spec
-        var d = JSONObject()
-        d["uid"] = .string(spec.uid)
-        d["title"] = .string(spec.title)
-        d.set("description", spec.description)
-        d["tags"] = .array(spec.tags.map(JSON.string))
-        d["timezone"] = .string(spec.timezone)
-        d.set("weekStart", spec.weekStart)
-        d["editable"] = .bool(spec.editable)
-        d["graphTooltip"] = .int(spec.graphTooltip.code)
-        d["liveNow"] = .bool(spec.liveNow)
-        d["fiscalYearStartMonth"] = 0
-        d["refresh"] = .string(spec.refresh)
-        d["schemaVersion"] = .int(schemaVersion)
-        d["time"] = ["from": .string(spec.time.from), "to": .string(spec.time.to)]
-        var picker = JSONObject()
-        if let intervals = spec.refreshIntervals { picker["refresh_intervals"] = .array(intervals.map(JSON.string)) }
-        d["timepicker"] = picker.json
-        d["templating"] = ["list": .array(spec.variables.map { variable($0, resolved) })]
-        d["annotations"] = ["list": .array([builtInAnnotation] + spec.annotations.map { annotation($0, resolved) })]
-        d["links"] = .array(spec.links.map { link($0, dashboardLink: true) })
+        let json = tree { write(resolved, schemaVersion: schemaVersion, into: &$0) }
+        if let patch = resolved.spec.grafana { return json.applying(patch: patch) }
+        return json
+    }
 
-        var panels: [JSON] = resolved.panels.map { panel($0, resolved) }
-        for row in resolved.rows {
-            let children = row.panels.map { panel($0, resolved) }
-            var r = JSONObject()
-            r["type"] = "row"
-            r["id"] = .int(row.id)
-            r["title"] = .string(row.spec.title)
-            r["collapsed"] = .bool(row.spec.collapsed)
-            r["gridPos"] = grid(row.grid)
-            r.set("repeat", row.spec.repeatVariable)
-            r["panels"] = .array(row.spec.collapsed ? children : [])
-            panels.append(row.spec.grafana.map { r.json.applying(patch: $0) } ?? r.json)
-            if !row.spec.collapsed { panels += children }
+    /// The dashboard's file contents: pretty JSON with sorted keys, as `JSONWriter.pretty` writes it.
+    public static func prettyDashboard(
+        _ resolved: ResolvedDashboard, schemaVersion: Int = defaultSchemaVersion
+    ) -> [UInt8] {
+        if resolved.spec.grafana != nil { return JSONWriter.pretty(dashboard(resolved, schemaVersion: schemaVersion)) }
+        var w = JSONStream(capacity: 65_536)
+        write(resolved, schemaVersion: schemaVersion, into: &w)
+        return w.finish()
+    }
+
+    /// The value of what `write` streams: for the few objects a `grafana:` patch changes.
+    static func tree(_ write: (inout JSONStream) -> Void) -> JSON {
+        var scratch = JSONStream(capacity: 4_096)
+        write(&scratch)
+        // The stream's bytes are JSON by construction; `.null` is never reached.
+        return JSONParser.parse(scratch.finish(), path: "").value ?? .null
+    }
+
+    static func write(_ resolved: ResolvedDashboard, schemaVersion: Int, into w: inout JSONStream) {
+        let spec = resolved.spec
+        w.object { w in
+            w.object("annotations") { w in
+                w.array("list") { w in
+                    w.element()
+                    w.value(builtInAnnotation)
+                    for a in spec.annotations {
+                        w.element()
+                        annotation(a, resolved, into: &w)
+                    }
+                }
+            }
+            w.member("description", spec.description)
+            w.member("editable", spec.editable)
+            w.member("fiscalYearStartMonth", 0)
+            w.member("graphTooltip", spec.graphTooltip.code)
+            w.array("links", spec.links) { link($1, into: &$0) }
+            w.member("liveNow", spec.liveNow)
+            w.array("panels") { w in
+                for p in resolved.panels {
+                    w.element()
+                    panel(p, resolved, into: &w)
+                }
+                for row in resolved.rows {
+                    w.element()
+                    if let patch = row.spec.grafana {
+                        w.value(tree { self.row(row, resolved, into: &$0) }.applying(patch: patch))
+                    } else {
+                        self.row(row, resolved, into: &w)
+                    }
+                    if !row.spec.collapsed {
+                        for p in row.panels {
+                            w.element()
+                            panel(p, resolved, into: &w)
+                        }
+                    }
+                }
+            }
+            w.member("refresh", spec.refresh)
+            w.member("schemaVersion", schemaVersion)
+            w.member("tags", strings: spec.tags)
+            w.object("templating") { w in
+                w.array("list", spec.variables) { variable($1, resolved, into: &$0) }
+            }
+            w.object("time") { w in
+                w.member("from", spec.time.from)
+                w.member("to", spec.time.to)
+            }
+            w.object("timepicker") { w in
+                if let intervals = spec.refreshIntervals { w.member("refresh_intervals", strings: intervals) }
+            }
+            w.member("timezone", spec.timezone)
+            w.member("title", spec.title)
+            w.member("uid", spec.uid)
+            w.member("weekStart", spec.weekStart)
         }
-        d["panels"] = .array(panels)
-        if let patch = spec.grafana { return d.json.applying(patch: patch) }
-        return d.json
+    }
+
+    /// A row header; a collapsed row holds its panels, an open one is followed by them.
+    static func row(_ row: ResolvedRow, _ resolved: ResolvedDashboard, into w: inout JSONStream) {
+        w.object { w in
+            w.member("collapsed", row.spec.collapsed)
+            w.key("gridPos")
+            grid(row.grid, into: &w)
+            w.member("id", row.id)
+            w.array("panels") { w in
+                guard row.spec.collapsed else { return }
+                for p in row.panels {
+                    w.element()
+                    panel(p, resolved, into: &w)
+                }
+            }
+            w.member("repeat", row.spec.repeatVariable)
+            w.member("title", row.spec.title)
+            w.member("type", "row")
+        }
     }
 
     static let builtInAnnotation: JSON = [
@@ -55,202 +120,281 @@ public enum GrafanaEmitter {
         "type": "dashboard",
     ]
 
-    static func datasource(_ uid: String, type: String = "prometheus") -> JSON {
-        ["type": .string(type), "uid": .string(uid)]
+    static func datasource(_ uid: String, type: String = "prometheus", into w: inout JSONStream) {
+        w.object { w in
+            w.member("type", type)
+            w.member("uid", uid)
+        }
     }
 
     static func grid(_ g: GridPos) -> JSON { ["x": .int(g.x), "y": .int(g.y), "w": .int(g.w), "h": .int(g.h)] }
 
-    // MARK: Variables, annotations, links
-
-    static func variable(_ v: VariableSpec, _ resolved: ResolvedDashboard) -> JSON {
-        var o = JSONObject()
-        o["type"] = .string(v.kind.rawValue)
-        o["name"] = .string(v.name)
-        o.set("label", v.label)
-        o.set("description", v.description)
-        o["hide"] = .int(v.hide.code)
-        o["skipUrlSync"] = false
-        switch v.kind {
-        case .datasource:
-            o["query"] = .string(v.query)
-            o["regex"] = .string(v.regex ?? "")
-            o["refresh"] = 1
-            o["multi"] = false
-            o["includeAll"] = false
-            o["options"] = []
-            let current = v.current ?? "default"
-            o["current"] = ["text": .string(current), "value": .string(current)]
-        case .query:
-            o["datasource"] = datasource(v.datasource ?? resolved.datasourceUID)
-            o["query"] = [
-                "qryType": 1, "query": .string(v.query), "refId": "PrometheusVariableQueryEditor-VariableQuery",
-            ]
-            o["definition"] = .string(v.query)
-            o["refresh"] = .int(v.refresh.code)
-            o["sort"] = .int(v.sort.code)
-            o["regex"] = .string(v.regex ?? "")
-            o["multi"] = .bool(v.multi)
-            o["includeAll"] = .bool(v.includeAll)
-            o.set("allValue", v.allValue ?? (v.includeAll ? ".*" : nil))
-            o["options"] = []
-            if let current = v.current {
-                o["current"] = ["text": .string(current), "value": .string(current)]
-            } else if v.includeAll {
-                o["current"] = ["text": ["All"], "value": ["$__all"]]
-            } else {
-                o["current"] = ["text": "", "value": ""]
-            }
-        case .custom, .interval:
-            o["query"] = .string(v.values.joined(separator: ","))
-            var options: [JSON] = []
-            var all = v.values
-            if v.kind == .interval, v.auto { all.insert("auto", at: 0) }
-            let current = v.current ?? (v.includeAll ? "All" : all.first ?? "")
-            if v.includeAll {
-                options.append(["selected": .bool(current == "All"), "text": "All", "value": "$__all"])
-            }
-            for value in all {
-                options.append(["selected": .bool(value == current), "text": .string(value), "value": .string(value)])
-            }
-            o["options"] = .array(options)
-            let currentValue = current == "All" && v.includeAll ? "$__all" : current
-            o["current"] = ["text": .string(current), "value": .string(currentValue)]
-            if v.kind == .custom {
-                o["multi"] = .bool(v.multi)
-                o["includeAll"] = .bool(v.includeAll)
-                o.set("allValue", v.allValue)
-            } else {
-                o["auto"] = .bool(v.auto)
-                o["auto_count"] = 30
-                o["auto_min"] = "10s"
-                o["refresh"] = 2
-            }
-        case .constant, .textbox:
-            o["query"] = .string(v.query)
-            o["current"] = ["text": .string(v.query), "value": .string(v.query)]
-            o["options"] = [["selected": true, "text": .string(v.query), "value": .string(v.query)]]
+    static func grid(_ g: GridPos, into w: inout JSONStream) {
+        w.object { w in
+            w.member("h", g.h)
+            w.member("w", g.w)
+            w.member("x", g.x)
+            w.member("y", g.y)
         }
-        return o.json
     }
 
-    static func annotation(_ a: AnnotationSpec, _ resolved: ResolvedDashboard) -> JSON {
-        var o = JSONObject()
-        o["name"] = .string(a.name)
-        o["datasource"] = datasource(a.datasource ?? resolved.datasourceUID)
-        o["enable"] = .bool(a.enable)
-        o["hide"] = .bool(a.hide)
-        o["iconColor"] = .string(a.iconColor)
-        o["expr"] = .string(a.expr)
-        o.set("step", a.step)
-        o.set("titleFormat", a.titleFormat)
-        o.set("textFormat", a.textFormat)
-        if !a.tagKeys.isEmpty { o["tagKeys"] = .string(a.tagKeys.joined(separator: ",")) }
-        o["useValueForTime"] = .bool(a.useValueForTime)
-        return o.json
+    /// `{"text": text, "value": value}`, the shape of a variable's current value and of an option without `selected`.
+    static func textValue(_ text: String, _ value: String, into w: inout JSONStream) {
+        w.object { w in
+            w.member("text", text)
+            w.member("value", value)
+        }
+    }
+
+    /// One of a variable's options.
+    static func option(selected: Bool, text: String, value: String, into w: inout JSONStream) {
+        w.object { w in
+            w.member("selected", selected)
+            w.member("text", text)
+            w.member("value", value)
+        }
+    }
+
+    // MARK: Variables, annotations, links
+
+    static func variable(_ v: VariableSpec, _ resolved: ResolvedDashboard, into w: inout JSONStream) {
+        // Members differ by kind; they are written in key order, each where its kind has it.
+        let choice = v.kind == .datasource || v.kind == .query || v.kind == .custom
+        // Custom and interval variables list their values as options, one of them current.
+        var all = v.values
+        if v.kind == .interval, v.auto { all.insert("auto", at: 0) }
+        let listed = v.current ?? (v.includeAll ? "All" : all.first ?? "")
+        w.object { w in
+            switch v.kind {
+            case .query: w.member("allValue", v.allValue ?? (v.includeAll ? ".*" : nil))
+            case .custom: w.member("allValue", v.allValue)
+            default: break
+            }
+            if v.kind == .interval {
+                w.member("auto", v.auto)
+                w.member("auto_count", 30)
+                w.member("auto_min", "10s")
+            }
+            w.key("current")
+            switch v.kind {
+            case .datasource:
+                let current = v.current ?? "default"
+                textValue(current, current, into: &w)
+            case .query:
+                if let current = v.current {
+                    textValue(current, current, into: &w)
+                } else if v.includeAll {
+                    w.object { w in
+                        w.member("text", strings: ["All"])
+                        w.member("value", strings: ["$__all"])
+                    }
+                } else {
+                    textValue("", "", into: &w)
+                }
+            case .custom, .interval:
+                textValue(listed, listed == "All" && v.includeAll ? "$__all" : listed, into: &w)
+            case .constant, .textbox:
+                textValue(v.query, v.query, into: &w)
+            }
+            if v.kind == .query {
+                w.key("datasource")
+                datasource(v.datasource ?? resolved.datasourceUID, into: &w)
+                w.member("definition", v.query)
+            }
+            w.member("description", v.description)
+            w.member("hide", v.hide.code)
+            if choice { w.member("includeAll", v.kind == .datasource ? false : v.includeAll) }
+            w.member("label", v.label)
+            if choice { w.member("multi", v.kind == .datasource ? false : v.multi) }
+            w.member("name", v.name)
+            w.array("options") { w in
+                switch v.kind {
+                case .datasource, .query:
+                    break
+                case .custom, .interval:
+                    if v.includeAll {
+                        w.element()
+                        option(selected: listed == "All", text: "All", value: "$__all", into: &w)
+                    }
+                    for value in all {
+                        w.element()
+                        option(selected: value == listed, text: value, value: value, into: &w)
+                    }
+                case .constant, .textbox:
+                    w.element()
+                    option(selected: true, text: v.query, value: v.query, into: &w)
+                }
+            }
+            switch v.kind {
+            case .query:
+                w.object("query") { w in
+                    w.member("qryType", 1)
+                    w.member("query", v.query)
+                    w.member("refId", "PrometheusVariableQueryEditor-VariableQuery")
+                }
+            case .custom, .interval:
+                w.member("query", v.values.joined(separator: ","))
+            case .datasource, .constant, .textbox:
+                w.member("query", v.query)
+            }
+            switch v.kind {
+            case .datasource: w.member("refresh", 1)
+            case .query: w.member("refresh", v.refresh.code)
+            case .interval: w.member("refresh", 2)
+            default: break
+            }
+            if v.kind == .datasource || v.kind == .query { w.member("regex", v.regex ?? "") }
+            w.member("skipUrlSync", false)
+            if v.kind == .query { w.member("sort", v.sort.code) }
+            w.member("type", v.kind.rawValue)
+        }
+    }
+
+    static func annotation(_ a: AnnotationSpec, _ resolved: ResolvedDashboard, into w: inout JSONStream) {
+        w.object { w in
+            w.key("datasource")
+            datasource(a.datasource ?? resolved.datasourceUID, into: &w)
+            w.member("enable", a.enable)
+            w.member("expr", a.expr)
+            w.member("hide", a.hide)
+            w.member("iconColor", a.iconColor)
+            w.member("name", a.name)
+            w.member("step", a.step)
+            if !a.tagKeys.isEmpty { w.member("tagKeys", a.tagKeys.joined(separator: ",")) }
+            w.member("textFormat", a.textFormat)
+            w.member("titleFormat", a.titleFormat)
+            w.member("useValueForTime", a.useValueForTime)
+        }
     }
 
     /// Dashboard, panel and data links share Grafana's strict `DashboardLink` shape.
-    static func link(_ l: LinkSpec, dashboardLink: Bool) -> JSON {
-        var o = JSONObject()
-        o["title"] = .string(l.title)
-        o["type"] = .string(l.url == nil ? "dashboards" : "link")
-        o.set("url", l.url)
-        o["icon"] = .string(l.icon ?? (l.url == nil ? "external link" : "external link"))
-        o["tooltip"] = .string(l.tooltip)
-        o["tags"] = .array(l.tags.map(JSON.string))
-        o["asDropdown"] = .bool(l.asDropdown)
-        o["targetBlank"] = .bool(l.targetBlank)
-        o["includeVars"] = .bool(l.includeVars)
-        o["keepTime"] = .bool(l.keepTime)
-        return o.json
+    static func link(_ l: LinkSpec, into w: inout JSONStream) {
+        w.object { w in
+            w.member("asDropdown", l.asDropdown)
+            w.member("icon", l.icon ?? "external link")
+            w.member("includeVars", l.includeVars)
+            w.member("keepTime", l.keepTime)
+            w.member("tags", strings: l.tags)
+            w.member("targetBlank", l.targetBlank)
+            w.member("title", l.title)
+            w.member("tooltip", l.tooltip)
+            w.member("type", l.url == nil ? "dashboards" : "link")
+            w.member("url", l.url)
+        }
     }
 
     // MARK: Panels
 
-    static func panel(_ p: ResolvedPanel, _ resolved: ResolvedDashboard) -> JSON {
+    static func panel(_ p: ResolvedPanel, _ resolved: ResolvedDashboard, into w: inout JSONStream) {
         let spec = p.spec
         if spec.isRawGrafana, let body = spec.grafana {
             var patch: [String: JSON] = [:]
             if case .none = body["id"] { patch["id"] = .int(p.id) }
             if case .none = body["gridPos"] { patch["gridPos"] = grid(p.grid) }
-            return body.applying(patch: .object(JSONMembers(patch)))
-        }
-        return panelBody(p, resolved).applying(patch: spec.grafana ?? .object([:]))
-    }
-
-    static func panelBody(_ p: ResolvedPanel, _ resolved: ResolvedDashboard) -> JSON {
-        let spec = p.spec
-        var o = JSONObject()
-        o["type"] = .string(spec.type.rawValue)
-        o["id"] = .int(p.id)
-        o["title"] = .string(spec.title)
-        o.set("description", spec.description)
-        o["gridPos"] = grid(p.grid)
-        let ds = spec.datasource ?? resolved.datasourceUID
-        switch spec.type {
-        case .text, .alertlist:
-            break
-        case .logs:
-            o["datasource"] = datasource(ds, type: "loki")
-            o["targets"] = .array(
-                (spec.logs?.queries ?? []).enumerated().map { logTarget($1, index: $0, datasource: ds) })
-        default:
-            o["datasource"] = datasource(ds)
-            o["targets"] = .array(
-                spec.queries.enumerated().map { target($1, index: $0, panelType: spec.type, datasource: ds) })
-        }
-        if spec.type == .logs || spec.type == .alertlist {
-            o["fieldConfig"] = ["defaults": [:], "overrides": []]
+            w.value(body.applying(patch: .object(JSONMembers(patch))))
+        } else if let patch = spec.grafana {
+            w.value(tree { panelBody(p, resolved, into: &$0) }.applying(patch: patch))
         } else {
-            o["fieldConfig"] = ["defaults": fieldDefaults(spec), "overrides": .array(spec.overrides.map(override))]
+            panelBody(p, resolved, into: &w)
         }
-        o["options"] = options(spec)
-        if !spec.links.isEmpty { o["links"] = .array(spec.links.map { link($0, dashboardLink: false) }) }
-        if !spec.transformations.isEmpty {
-            o["transformations"] = .array(spec.transformations.map { ["id": .string($0.id), "options": $0.options] })
-        }
-        o.set("interval", spec.interval)
-        o.set("maxDataPoints", spec.maxDataPoints)
-        o.set("timeFrom", spec.timeFrom)
-        o.set("timeShift", spec.timeShift)
-        o.set("hideTimeOverride", spec.hideTimeOverride)
-        o.set("transparent", spec.transparent)
-        o.set("repeat", spec.repeatVariable)
-        if spec.repeatVariable != nil { o["repeatDirection"] = .string(spec.repeatDirection ?? "h") }
-        o.set("maxPerRow", spec.maxPerRow)
-        return o.json
     }
 
-    static func target(_ q: QuerySpec, index: Int, panelType: PanelType, datasource ds: String) -> JSON {
-        var o = JSONObject()
-        o["refId"] = .string(q.refId ?? RefID.make(index))
-        o["datasource"] = datasource(q.datasource ?? ds)
-        o["editorMode"] = "code"
-        o["expr"] = .string(q.expr)
-        o["legendFormat"] = .string(q.legend ?? (panelType == .heatmap ? "{{le}}" : "__auto"))
+    static func panelBody(_ p: ResolvedPanel, _ resolved: ResolvedDashboard, into w: inout JSONStream) {
+        let spec = p.spec
+        let ds = spec.datasource ?? resolved.datasourceUID
+        w.object { w in
+            switch spec.type {
+            case .text, .alertlist: break
+            case .logs:
+                w.key("datasource")
+                datasource(ds, type: "loki", into: &w)
+            default:
+                w.key("datasource")
+                datasource(ds, into: &w)
+            }
+            w.member("description", spec.description)
+            w.object("fieldConfig") { w in
+                if spec.type == .logs || spec.type == .alertlist {
+                    w.object("defaults") { _ in }
+                    w.array("overrides") { _ in }
+                } else {
+                    w.key("defaults")
+                    fieldDefaults(spec, into: &w)
+                    w.array("overrides", spec.overrides) { override($1, into: &$0) }
+                }
+            }
+            w.key("gridPos")
+            grid(p.grid, into: &w)
+            w.member("hideTimeOverride", spec.hideTimeOverride)
+            w.member("id", p.id)
+            w.member("interval", spec.interval)
+            if !spec.links.isEmpty { w.array("links", spec.links) { link($1, into: &$0) } }
+            w.member("maxDataPoints", spec.maxDataPoints)
+            w.member("maxPerRow", spec.maxPerRow)
+            w.key("options")
+            options(spec, into: &w)
+            w.member("repeat", spec.repeatVariable)
+            if spec.repeatVariable != nil { w.member("repeatDirection", spec.repeatDirection ?? "h") }
+            switch spec.type {
+            case .text, .alertlist: break
+            case .logs:
+                w.array("targets", (spec.logs?.queries ?? []).enumerated()) {
+                    logTarget($1.element, index: $1.offset, datasource: ds, into: &$0)
+                }
+            default:
+                w.array("targets", spec.queries.enumerated()) {
+                    target($1.element, index: $1.offset, panelType: spec.type, datasource: ds, into: &$0)
+                }
+            }
+            w.member("timeFrom", spec.timeFrom)
+            w.member("timeShift", spec.timeShift)
+            w.member("title", spec.title)
+            if !spec.transformations.isEmpty {
+                w.array("transformations", spec.transformations) { w, t in
+                    w.object { w in
+                        w.member("id", t.id)
+                        w.member("options", json: t.options)
+                    }
+                }
+            }
+            w.member("transparent", spec.transparent)
+            w.member("type", spec.type.rawValue)
+        }
+    }
+
+    static func target(
+        _ q: QuerySpec, index: Int, panelType: PanelType, datasource ds: String, into w: inout JSONStream
+    ) {
         let instant = q.instant ?? (panelType == .table)
-        o["instant"] = .bool(instant)
-        o["range"] = .bool(!instant)
         let format: QuerySpec.Format =
             q.format ?? (panelType == .heatmap ? .heatmap : panelType == .table ? .table : .timeSeries)
-        o["format"] = .string(format.rawValue)
-        o.set("interval", q.interval)
-        o.set("exemplar", q.exemplar)
-        o.set("hide", q.hide)
-        return o.json
+        w.object { w in
+            w.key("datasource")
+            datasource(q.datasource ?? ds, into: &w)
+            w.member("editorMode", "code")
+            w.member("exemplar", q.exemplar)
+            w.member("expr", q.expr)
+            w.member("format", format.rawValue)
+            w.member("hide", q.hide)
+            w.member("instant", instant)
+            w.member("interval", q.interval)
+            w.member("legendFormat", q.legend ?? (panelType == .heatmap ? "{{le}}" : "__auto"))
+            w.member("range", !instant)
+            w.member("refId", q.refId ?? RefID.make(index))
+        }
     }
 
     /// A Loki target: the LogQL as written, over the panel's time range.
-    static func logTarget(_ q: QuerySpec, index: Int, datasource ds: String) -> JSON {
-        var o = JSONObject()
-        o["refId"] = .string(q.refId ?? RefID.make(index))
-        o["datasource"] = datasource(q.datasource ?? ds, type: "loki")
-        o["editorMode"] = "code"
-        o["expr"] = .string(q.expr)
-        o["queryType"] = "range"
-        o.set("hide", q.hide)
-        return o.json
+    static func logTarget(_ q: QuerySpec, index: Int, datasource ds: String, into w: inout JSONStream) {
+        w.object { w in
+            w.key("datasource")
+            datasource(q.datasource ?? ds, type: "loki", into: &w)
+            w.member("editorMode", "code")
+            w.member("expr", q.expr)
+            w.member("hide", q.hide)
+            w.member("queryType", "range")
+            w.member("refId", q.refId ?? RefID.make(index))
+        }
     }
 
     public static func thresholds(_ steps: [ThresholdStep], mode: ThresholdsMode) -> JSON {
@@ -261,6 +405,19 @@ public enum GrafanaEmitter {
         ]
     }
 
+    static func thresholds(_ steps: [ThresholdStep], mode: ThresholdsMode, into w: inout JSONStream) {
+        w.object { w in
+            w.member("mode", mode.rawValue)
+            w.array("steps", steps) { w, step in
+                w.object { w in
+                    w.member("color", step.color)
+                    w.key("value")
+                    if let value = step.value { w.number(value) } else { w.null() }
+                }
+            }
+        }
+    }
+
     static func mappingResult(_ r: MappingResult) -> JSON {
         var o = JSONObject()
         o.set("text", r.text)
@@ -269,49 +426,86 @@ public enum GrafanaEmitter {
         return o.json
     }
 
-    static func mapping(_ m: ValueMappingSpec) -> JSON {
-        switch m {
-        case .value(let values):
-            var options: [String: JSON] = [:]
-            for (key, result) in values { options[key] = mappingResult(result) }
-            return ["type": "value", "options": .object(JSONMembers(options))]
-        case .range(let from, let to, let result):
-            var o = JSONObject()
-            o["from"] = from.map(JSON.number) ?? .null
-            o["to"] = to.map(JSON.number) ?? .null
-            o["result"] = mappingResult(result)
-            return ["type": "range", "options": o.json]
-        case .regex(let pattern, let result):
-            return ["type": "regex", "options": ["pattern": .string(pattern), "result": mappingResult(result)]]
-        case .special(let match, let result):
-            return ["type": "special", "options": ["match": .string(match.rawValue), "result": mappingResult(result)]]
+    static func mappingResult(_ r: MappingResult, into w: inout JSONStream) {
+        w.object { w in
+            w.member("color", r.color)
+            w.member("index", r.index)
+            w.member("text", r.text)
         }
     }
 
-    static func override(_ o: OverrideSpec) -> JSON {
-        let matcher: JSON =
-            switch o.matcher {
-            case .byName(let s): ["id": "byName", "options": .string(s)]
-            case .byRegexp(let s): ["id": "byRegexp", "options": .string(s)]
-            case .byFrameRefID(let s): ["id": "byFrameRefID", "options": .string(s)]
-            case .byType(let s): ["id": "byType", "options": .string(s)]
-            case .byNames(let names):
-                ["id": "byNames", "options": ["mode": "include", "names": .array(names.map(JSON.string))]]
+    static func mapping(_ m: ValueMappingSpec, into w: inout JSONStream) {
+        w.object { w in
+            w.key("options")
+            switch m {
+            case .value(let values):
+                // The user's values are the keys: they are sorted as a tree's keys are.
+                var options: [String: JSON] = [:]
+                for (key, result) in values { options[key] = mappingResult(result) }
+                w.value(.object(JSONMembers(options)))
+            case .range(let from, let to, let result):
+                w.object { w in
+                    w.key("from")
+                    if let from { w.number(from) } else { w.null() }
+                    w.key("result")
+                    mappingResult(result, into: &w)
+                    w.key("to")
+                    if let to { w.number(to) } else { w.null() }
+                }
+            case .regex(let pattern, let result):
+                w.object { w in
+                    w.member("pattern", pattern)
+                    w.key("result")
+                    mappingResult(result, into: &w)
+                }
+            case .special(let match, let result):
+                w.object { w in
+                    w.member("match", match.rawValue)
+                    w.key("result")
+                    mappingResult(result, into: &w)
+                }
             }
-        return [
-            "matcher": matcher, "properties": .array(o.properties.map { ["id": .string($0.id), "value": $0.value] }),
-        ]
+            switch m {
+            case .value: w.member("type", "value")
+            case .range: w.member("type", "range")
+            case .regex: w.member("type", "regex")
+            case .special: w.member("type", "special")
+            }
+        }
     }
 
-    static func fieldDefaults(_ spec: PanelSpec) -> JSON {
+    static func override(_ o: OverrideSpec, into w: inout JSONStream) {
+        let (id, options): (String, String?) =
+            switch o.matcher {
+            case .byName(let s): ("byName", s)
+            case .byRegexp(let s): ("byRegexp", s)
+            case .byFrameRefID(let s): ("byFrameRefID", s)
+            case .byType(let s): ("byType", s)
+            case .byNames: ("byNames", nil)
+            }
+        w.object { w in
+            w.object("matcher") { w in
+                w.member("id", id)
+                if case .byNames(let names) = o.matcher {
+                    w.object("options") { w in
+                        w.member("mode", "include")
+                        w.member("names", strings: names)
+                    }
+                } else {
+                    w.member("options", options)
+                }
+            }
+            w.array("properties", o.properties) { w, property in
+                w.object { w in
+                    w.member("id", property.id)
+                    w.member("value", json: property.value)
+                }
+            }
+        }
+    }
+
+    static func fieldDefaults(_ spec: PanelSpec, into w: inout JSONStream) {
         let f = spec.field
-        var o = JSONObject()
-        o.set("unit", f.unit)
-        o.set("decimals", f.decimals)
-        o.set("min", f.min)
-        o.set("max", f.max)
-        o.set("displayName", f.displayName)
-        o.set("noValue", f.noValue)
         let defaultColorMode: String =
             switch spec.type {
             case .stat, .gauge, .bargauge, .table: "thresholds"
@@ -319,235 +513,275 @@ public enum GrafanaEmitter {
             default: "palette-classic"
             }
         let color = f.color ?? ColorSpec(mode: defaultColorMode)
-        var c = JSONObject()
-        c["mode"] = .string(color.mode)
-        c.set("fixedColor", color.fixedColor)
-        c.set("seriesBy", color.seriesBy)
-        o["color"] = c.json
-        o["thresholds"] = thresholds(f.thresholds ?? [ThresholdStep("green")], mode: f.thresholdsMode)
-        o["mappings"] = .array(f.mappings.map(mapping))
-        if !f.links.isEmpty { o["links"] = .array(f.links.map { link($0, dashboardLink: false) }) }
-        if let custom = custom(spec) { o["custom"] = custom }
-        return o.json
+        w.object { w in
+            w.object("color") { w in
+                w.member("fixedColor", color.fixedColor)
+                w.member("mode", color.mode)
+                w.member("seriesBy", color.seriesBy)
+            }
+            custom(spec, into: &w)
+            w.member("decimals", f.decimals)
+            w.member("displayName", f.displayName)
+            if !f.links.isEmpty { w.array("links", f.links) { link($1, into: &$0) } }
+            w.array("mappings", f.mappings) { mapping($1, into: &$0) }
+            w.member("max", f.max)
+            w.member("min", f.min)
+            w.member("noValue", f.noValue)
+            w.key("thresholds")
+            thresholds(f.thresholds ?? [ThresholdStep("green")], mode: f.thresholdsMode, into: &w)
+            w.member("unit", f.unit)
+        }
     }
 
-    static let hideFromNone: JSON = ["legend": false, "tooltip": false, "viz": false]
+    static func hideFromNone(into w: inout JSONStream) {
+        w.object("hideFrom") { w in
+            w.member("legend", false)
+            w.member("tooltip", false)
+            w.member("viz", false)
+        }
+    }
 
-    static func custom(_ spec: PanelSpec) -> JSON? {
+    /// The `custom` member of the field defaults, for the panel types that have one.
+    static func custom(_ spec: PanelSpec, into w: inout JSONStream) {
         let p = spec.options
         switch spec.type {
         case .timeseries:
-            var o = JSONObject()
-            o["drawStyle"] = .string(p.drawStyle ?? "line")
-            o["lineWidth"] = .int(p.lineWidth ?? 1)
-            o["fillOpacity"] = .int(p.fillOpacity ?? 10)
-            o["gradientMode"] = .string(p.gradientMode ?? "none")
-            o["lineInterpolation"] = .string(p.lineInterpolation ?? "linear")
-            o["showPoints"] = .string(p.showPoints ?? "never")
-            o["pointSize"] = .int(p.pointSize ?? 5)
-            o["spanNulls"] = .bool(p.spanNulls ?? false)
-            o["insertNulls"] = false
-            o["barAlignment"] = 0
-            o["stacking"] = ["mode": .string(p.stacking ?? "none"), "group": "A"]
-            o["axisPlacement"] = .string(p.axisPlacement ?? "auto")
-            o["axisLabel"] = .string(p.axisLabel ?? "")
-            o["axisColorMode"] = "text"
-            o["axisBorderShow"] = false
-            o["axisCenteredZero"] = false
-            o.set("axisSoftMin", p.axisSoftMin)
-            o.set("axisSoftMax", p.axisSoftMax)
-            if let log = p.logScale {
-                o["scaleDistribution"] = ["type": "log", "log": .int(log)]
-            } else {
-                o["scaleDistribution"] = ["type": "linear"]
+            w.object("custom") { w in
+                w.member("axisBorderShow", false)
+                w.member("axisCenteredZero", false)
+                w.member("axisColorMode", "text")
+                w.member("axisLabel", p.axisLabel ?? "")
+                w.member("axisPlacement", p.axisPlacement ?? "auto")
+                w.member("axisSoftMax", p.axisSoftMax)
+                w.member("axisSoftMin", p.axisSoftMin)
+                w.member("barAlignment", 0)
+                w.member("drawStyle", p.drawStyle ?? "line")
+                w.member("fillOpacity", p.fillOpacity ?? 10)
+                w.member("gradientMode", p.gradientMode ?? "none")
+                hideFromNone(into: &w)
+                w.member("insertNulls", false)
+                w.member("lineInterpolation", p.lineInterpolation ?? "linear")
+                w.member("lineWidth", p.lineWidth ?? 1)
+                w.member("pointSize", p.pointSize ?? 5)
+                w.object("scaleDistribution") { w in
+                    w.member("log", p.logScale)
+                    w.member("type", p.logScale == nil ? "linear" : "log")
+                }
+                w.member("showPoints", p.showPoints ?? "never")
+                w.member("spanNulls", p.spanNulls ?? false)
+                w.object("stacking") { w in
+                    w.member("group", "A")
+                    w.member("mode", p.stacking ?? "none")
+                }
+                w.object("thresholdsStyle") { w in
+                    w.member("mode", p.thresholdsStyle ?? "off")
+                }
             }
-            o["thresholdsStyle"] = ["mode": .string(p.thresholdsStyle ?? "off")]
-            o["hideFrom"] = hideFromNone
-            return o.json
         case .table:
-            var o = JSONObject()
-            o["align"] = .string(p.align ?? "auto")
-            o["inspect"] = false
-            // `{type: auto}` alone matches several of the schema's cell-option branches; Grafana's default is auto.
-            if let cellType = p.cellType, cellType != "auto" {
-                o["cellOptions"] = OverrideProperty.cellType(cellType).value
+            w.object("custom") { w in
+                w.member("align", p.align ?? "auto")
+                // `{type: auto}` alone matches several of the schema's cell-option branches; Grafana's default is auto.
+                if let cellType = p.cellType, cellType != "auto" {
+                    w.member("cellOptions", json: OverrideProperty.cellType(cellType).value)
+                }
+                w.member("inspect", false)
             }
-            return o.json
         case .heatmap:
-            return ["hideFrom": hideFromNone, "scaleDistribution": ["type": "linear"]]
+            w.object("custom") { w in
+                hideFromNone(into: &w)
+                w.object("scaleDistribution") { w in
+                    w.member("type", "linear")
+                }
+            }
         case .stateTimeline:
-            return [
-                "lineWidth": .int(p.lineWidth ?? 0), "fillOpacity": .int(p.fillOpacity ?? 70), "hideFrom": hideFromNone,
-            ]
-        case .bargauge:
-            return nil
+            w.object("custom") { w in
+                w.member("fillOpacity", p.fillOpacity ?? 70)
+                hideFromNone(into: &w)
+                w.member("lineWidth", p.lineWidth ?? 0)
+            }
         default:
-            return nil
+            break
         }
     }
 
-    static func legend(_ l: LegendOptions?, show: Bool = true) -> JSON {
+    static func legend(_ l: LegendOptions?, into w: inout JSONStream) {
         let legend = l ?? LegendOptions()
-        return [
-            "displayMode": .string(legend.mode == "hidden" ? "list" : legend.mode),
-            "placement": .string(legend.placement),
-            "showLegend": .bool(legend.mode != "hidden"),
-            "calcs": .array(legend.calcs.map(JSON.string)),
-        ]
-    }
-
-    static func tooltip(_ t: TooltipOptions?) -> JSON {
-        let tooltip = t ?? TooltipOptions()
-        return ["mode": .string(tooltip.mode), "sort": .string(tooltip.sort)]
-    }
-
-    static func reduce(_ p: PanelOptions) -> JSON {
-        var o = JSONObject()
-        o["calcs"] = .array((p.calcs ?? ["lastNotNull"]).map(JSON.string))
-        o["fields"] = .string(p.fields ?? "")
-        o["values"] = .bool(p.allValues ?? false)
-        o.set("limit", p.limit)
-        return o.json
-    }
-
-    static func options(_ spec: PanelSpec) -> JSON {
-        let p = spec.options
-        switch spec.type {
-        case .timeseries:
-            return ["legend": legend(p.legend), "tooltip": tooltip(p.tooltip)]
-        case .stat:
-            return [
-                "reduceOptions": reduce(p),
-                "colorMode": .string(p.colorMode ?? "value"),
-                "graphMode": .string(p.graphMode ?? "area"),
-                "justifyMode": .string(p.justifyMode ?? "auto"),
-                "textMode": .string(p.textMode ?? "auto"),
-                "orientation": .string(p.orientation ?? "auto"),
-                "wideLayout": .bool(p.wideLayout ?? true),
-                "showPercentChange": .bool(p.showPercentChange ?? false),
-                "percentChangeColorMode": "standard",
-            ]
-        case .gauge:
-            return [
-                "reduceOptions": reduce(p),
-                "orientation": .string(p.orientation ?? "auto"),
-                "showThresholdMarkers": .bool(p.showThresholdMarkers ?? true),
-                "showThresholdLabels": .bool(p.showThresholdLabels ?? false),
-                "sizing": "auto",
-                "minVizWidth": 75,
-                "minVizHeight": 75,
-            ]
-        case .bargauge:
-            return [
-                "reduceOptions": reduce(p),
-                "orientation": .string(p.orientation ?? "horizontal"),
-                "displayMode": .string(p.displayMode ?? "gradient"),
-                "valueMode": .string(p.valueMode ?? "color"),
-                "namePlacement": .string(p.namePlacement ?? "auto"),
-                "showUnfilled": .bool(p.showUnfilled ?? true),
-                "sizing": "auto",
-                "minVizWidth": 8,
-                "minVizHeight": 16,
-                "maxVizHeight": 300,
-                "legend": legend(p.legend ?? LegendOptions(mode: "hidden")),
-            ]
-        case .table:
-            var o = JSONObject()
-            o["showHeader"] = .bool(p.showHeader ?? true)
-            o["frameIndex"] = 0
-            o["cellHeight"] = .string(p.cellHeight ?? "sm")
-            if let sortBy = p.sortBy {
-                o["sortBy"] = .array(sortBy.map { ["displayName": .string($0.field), "desc": .bool($0.descending)] })
-            }
-            if let footer = p.footer {
-                o["footer"] = [
-                    "show": true, "reducer": .array(footer.map(JSON.string)), "countRows": false,
-                ]
-            }
-            return o.json
-        case .heatmap:
-            var color = JSONObject()
-            color["mode"] = .string(p.colorScheme == nil && p.colorScale == nil ? "opacity" : "scheme")
-            color["scheme"] = .string(p.colorScheme ?? "Oranges")
-            color["fill"] = "dark-orange"
-            color["scale"] = .string(p.colorScale ?? "exponential")
-            color["exponent"] = .number(p.colorExponent ?? 0.5)
-            color["steps"] = .int(p.colorSteps ?? 64)
-            color["reverse"] = false
-            var yAxis = JSONObject()
-            yAxis["axisPlacement"] = "left"
-            yAxis["reverse"] = false
-            yAxis.set("unit", p.yAxisUnit ?? spec.field.unit)
-            return [
-                "calculate": .bool(p.calculate ?? false),
-                "color": color.json,
-                "cellGap": .int(p.cellGap ?? 1),
-                "rowsFrame": ["layout": .string(p.rowsLayout ?? "auto")],
-                "yAxis": yAxis.json,
-                "showValue": "never",
-                "legend": ["show": .bool(p.showLegend ?? true)],
-                "tooltip": [
-                    "mode": .string(p.tooltip?.mode ?? "single"), "yHistogram": .bool(p.yHistogram ?? false),
-                    "showColorScale": false,
-                ],
-                "exemplars": ["color": .string(p.exemplarColor ?? "rgba(255,0,255,0.7)")],
-                "filterValues": ["le": 1e-9],
-                "selectionMode": "x",
-            ]
-        case .stateTimeline:
-            return [
-                "showValue": .string(p.showValue ?? "auto"),
-                "rowHeight": .number(p.rowHeight ?? 0.9),
-                "mergeValues": .bool(p.mergeValues ?? true),
-                "alignValue": .string(p.alignValue ?? "left"),
-                "legend": legend(p.legend),
-                "tooltip": tooltip(p.tooltip),
-            ]
-        case .text:
-            var o = JSONObject()
-            o["mode"] = .string(p.mode ?? "markdown")
-            o["content"] = .string(p.content ?? "")
-            if p.mode == "code" {
-                o["code"] = [
-                    "language": .string(p.codeLanguage ?? "plaintext"), "showLineNumbers": false,
-                    "showMiniMap": false,
-                ]
-            }
-            return o.json
-        case .logs:
-            let logs = spec.logs ?? LogsPanelSpec()
-            return [
-                "showTime": .bool(logs.showTime),
-                "showLabels": .bool(logs.showLabels),
-                "showCommonLabels": .bool(logs.showCommonLabels),
-                "wrapLogMessage": .bool(logs.wrapLines),
-                "prettifyLogMessage": .bool(logs.prettify),
-                "enableLogDetails": .bool(logs.details),
-                "sortOrder": .string(logs.order.rawValue),
-                "dedupStrategy": .string(logs.dedup.rawValue),
-            ]
-        case .alertlist:
-            let list = spec.alertList ?? AlertListSpec()
-            var o = JSONObject()
-            o["viewMode"] = "list"
-            o["groupMode"] = .string(list.groupBy.isEmpty ? "default" : "custom")
-            o["groupBy"] = .array(list.groupBy.map(JSON.string))
-            o["maxItems"] = .int(list.limit)
-            o["sortOrder"] = .int(list.sort.code)
-            o["dashboardAlerts"] = false
-            o["alertName"] = .string(list.alertName)
-            o["alertInstanceLabelFilter"] = .string(list.labelFilter)
-            o["showInstances"] = .bool(list.showInstances)
-            var states = JSONObject()
-            for state in AlertListSpec.State.allCases { states[state.rawValue] = .bool(list.states.contains(state)) }
-            o["stateFilter"] = states.json
-            if list.folderUID != nil || list.folderTitle != nil {
-                var folder = JSONObject()
-                folder.set("uid", list.folderUID)
-                folder.set("title", list.folderTitle)
-                o["folder"] = folder.json
-            }
-            return o.json
+        w.object("legend") { w in
+            w.member("calcs", strings: legend.calcs)
+            w.member("displayMode", legend.mode == "hidden" ? "list" : legend.mode)
+            w.member("placement", legend.placement)
+            w.member("showLegend", legend.mode != "hidden")
         }
+    }
+
+    static func tooltip(_ t: TooltipOptions?, into w: inout JSONStream) {
+        let tooltip = t ?? TooltipOptions()
+        w.object("tooltip") { w in
+            w.member("mode", tooltip.mode)
+            w.member("sort", tooltip.sort)
+        }
+    }
+
+    static func reduce(_ p: PanelOptions, into w: inout JSONStream) {
+        w.object("reduceOptions") { w in
+            w.member("calcs", strings: p.calcs ?? ["lastNotNull"])
+            w.member("fields", p.fields ?? "")
+            w.member("limit", p.limit)
+            w.member("values", p.allValues ?? false)
+        }
+    }
+
+    static func options(_ spec: PanelSpec, into w: inout JSONStream) {
+        let p = spec.options
+        w.object { w in
+            switch spec.type {
+            case .timeseries:
+                legend(p.legend, into: &w)
+                tooltip(p.tooltip, into: &w)
+            case .stat:
+                w.member("colorMode", p.colorMode ?? "value")
+                w.member("graphMode", p.graphMode ?? "area")
+                w.member("justifyMode", p.justifyMode ?? "auto")
+                w.member("orientation", p.orientation ?? "auto")
+                w.member("percentChangeColorMode", "standard")
+                reduce(p, into: &w)
+                w.member("showPercentChange", p.showPercentChange ?? false)
+                w.member("textMode", p.textMode ?? "auto")
+                w.member("wideLayout", p.wideLayout ?? true)
+            case .gauge:
+                w.member("minVizHeight", 75)
+                w.member("minVizWidth", 75)
+                w.member("orientation", p.orientation ?? "auto")
+                reduce(p, into: &w)
+                w.member("showThresholdLabels", p.showThresholdLabels ?? false)
+                w.member("showThresholdMarkers", p.showThresholdMarkers ?? true)
+                w.member("sizing", "auto")
+            case .bargauge:
+                w.member("displayMode", p.displayMode ?? "gradient")
+                legend(p.legend ?? LegendOptions(mode: "hidden"), into: &w)
+                w.member("maxVizHeight", 300)
+                w.member("minVizHeight", 16)
+                w.member("minVizWidth", 8)
+                w.member("namePlacement", p.namePlacement ?? "auto")
+                w.member("orientation", p.orientation ?? "horizontal")
+                reduce(p, into: &w)
+                w.member("showUnfilled", p.showUnfilled ?? true)
+                w.member("sizing", "auto")
+                w.member("valueMode", p.valueMode ?? "color")
+            case .table:
+                w.member("cellHeight", p.cellHeight ?? "sm")
+                if let footer = p.footer {
+                    w.object("footer") { w in
+                        w.member("countRows", false)
+                        w.member("reducer", strings: footer)
+                        w.member("show", true)
+                    }
+                }
+                w.member("frameIndex", 0)
+                w.member("showHeader", p.showHeader ?? true)
+                if let sortBy = p.sortBy {
+                    w.array("sortBy", sortBy) { w, sort in
+                        w.object { w in
+                            w.member("desc", sort.descending)
+                            w.member("displayName", sort.field)
+                        }
+                    }
+                }
+            case .heatmap:
+                heatmapOptions(spec, into: &w)
+            case .stateTimeline:
+                w.member("alignValue", p.alignValue ?? "left")
+                legend(p.legend, into: &w)
+                w.member("mergeValues", p.mergeValues ?? true)
+                w.member("rowHeight", p.rowHeight ?? 0.9)
+                w.member("showValue", p.showValue ?? "auto")
+                tooltip(p.tooltip, into: &w)
+            case .text:
+                if p.mode == "code" {
+                    w.object("code") { w in
+                        w.member("language", p.codeLanguage ?? "plaintext")
+                        w.member("showLineNumbers", false)
+                        w.member("showMiniMap", false)
+                    }
+                }
+                w.member("content", p.content ?? "")
+                w.member("mode", p.mode ?? "markdown")
+            case .logs:
+                let logs = spec.logs ?? LogsPanelSpec()
+                w.member("dedupStrategy", logs.dedup.rawValue)
+                w.member("enableLogDetails", logs.details)
+                w.member("prettifyLogMessage", logs.prettify)
+                w.member("showCommonLabels", logs.showCommonLabels)
+                w.member("showLabels", logs.showLabels)
+                w.member("showTime", logs.showTime)
+                w.member("sortOrder", logs.order.rawValue)
+                w.member("wrapLogMessage", logs.wrapLines)
+            case .alertlist:
+                alertListOptions(spec.alertList ?? AlertListSpec(), into: &w)
+            }
+        }
+    }
+
+    /// The members of a heatmap's options.
+    static func heatmapOptions(_ spec: PanelSpec, into w: inout JSONStream) {
+        let p = spec.options
+        w.member("calculate", p.calculate ?? false)
+        w.member("cellGap", p.cellGap ?? 1)
+        w.object("color") { w in
+            w.member("exponent", p.colorExponent ?? 0.5)
+            w.member("fill", "dark-orange")
+            w.member("mode", p.colorScheme == nil && p.colorScale == nil ? "opacity" : "scheme")
+            w.member("reverse", false)
+            w.member("scale", p.colorScale ?? "exponential")
+            w.member("scheme", p.colorScheme ?? "Oranges")
+            w.member("steps", p.colorSteps ?? 64)
+        }
+        w.object("exemplars") { w in
+            w.member("color", p.exemplarColor ?? "rgba(255,0,255,0.7)")
+        }
+        w.object("filterValues") { w in
+            w.member("le", 1e-9)
+        }
+        w.object("legend") { w in
+            w.member("show", p.showLegend ?? true)
+        }
+        w.object("rowsFrame") { w in
+            w.member("layout", p.rowsLayout ?? "auto")
+        }
+        w.member("selectionMode", "x")
+        w.member("showValue", "never")
+        w.object("tooltip") { w in
+            w.member("mode", p.tooltip?.mode ?? "single")
+            w.member("showColorScale", false)
+            w.member("yHistogram", p.yHistogram ?? false)
+        }
+        w.object("yAxis") { w in
+            w.member("axisPlacement", "left")
+            w.member("reverse", false)
+            w.member("unit", p.yAxisUnit ?? spec.field.unit)
+        }
+    }
+
+    /// The members of an alert list's options.
+    static func alertListOptions(_ list: AlertListSpec, into w: inout JSONStream) {
+        w.member("alertInstanceLabelFilter", list.labelFilter)
+        w.member("alertName", list.alertName)
+        w.member("dashboardAlerts", false)
+        if list.folderUID != nil || list.folderTitle != nil {
+            w.object("folder") { w in
+                w.member("title", list.folderTitle)
+                w.member("uid", list.folderUID)
+            }
+        }
+        w.member("groupBy", strings: list.groupBy)
+        w.member("groupMode", list.groupBy.isEmpty ? "default" : "custom")
+        w.member("maxItems", list.limit)
+        w.member("showInstances", list.showInstances)
+        w.member("sortOrder", list.sort.code)
+        // The states' names are sorted as a tree's keys are.
+        var states = JSONObject()
+        for state in AlertListSpec.State.allCases { states[state.rawValue] = .bool(list.states.contains(state)) }
+        w.member("stateFilter", json: states.json)
+        w.member("viewMode", "list")
     }
 }

@@ -23,7 +23,8 @@ public enum JSONWriter {
         out.append(UInt8(ascii: " "), count: indent)
     }
 
-    private static func write(_ value: JSON, indent: Int, into out: inout ByteBuffer) {
+    /// Writes `value` as if it began `indent` spaces in: nested lines are indented from there.
+    static func write(_ value: JSON, indent: Int, into out: inout ByteBuffer) {
         switch value {
         case .array(let items):
             if items.isEmpty {
@@ -85,8 +86,8 @@ public enum JSONWriter {
         switch value {
         case .null: out.append("null")
         case .bool(let b): out.append(b ? "true" : "false")
-        case .int(let i): out.append(String(i))
-        case .double(let d): out.append(formatDouble(d))
+        case .int(let i): out.append(decimal: i)
+        case .double(let d): writeDouble(d, into: &out)
         case .string(let s): writeString(s, into: &out)
         case .array, .object: break
         }
@@ -97,6 +98,15 @@ public enum JSONWriter {
         guard d.isFinite else { return "null" }
         if d == d.rounded(), abs(d) < 1e15 { return String(Int(d)) }
         return String(d)
+    }
+
+    /// Appends `d` as `formatDouble` spells it, whole numbers without a string in between.
+    static func writeDouble(_ d: Double, into out: inout ByteBuffer) {
+        if d.isFinite, d == d.rounded(), abs(d) < 1e15 {
+            out.append(decimal: Int(d))
+        } else {
+            out.append(formatDouble(d))
+        }
     }
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
@@ -200,6 +210,26 @@ struct ByteBuffer: ~Copyable {
         reserve(bytes.count)
         (base + count).update(from: source, count: bytes.count)
         count += bytes.count
+    }
+
+    /// `value` in decimal, as `String(value)` spells it: the digits are counted, then filled in from the last.
+    mutating func append(decimal value: Int) {
+        var magnitude = value.magnitude
+        var length = value < 0 ? 2 : 1
+        var rest = magnitude / 10
+        while rest != 0 {
+            length += 1
+            rest /= 10
+        }
+        reserve(length)
+        var position = count + length
+        repeat {
+            position -= 1
+            base[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+        } while magnitude != 0
+        if value < 0 { base[count] = UInt8(ascii: "-") }
+        count += length
     }
 
     mutating func append(_ text: String) {
