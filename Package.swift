@@ -7,7 +7,11 @@ let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 /// inside it: no shared Swift libraries to map and relocate at start-up, which takes about 3 MiB off every
 /// run's memory. The C library stays shared, so `dlopen` (OpenSSL for https) and name lookup work as usual.
 /// The two libraries are what ArgumentParser's FoundationEssentials needs when it is linked statically.
-let staticRelease = ["-static-stdlib", "-l_FoundationCollections", "-l_FoundationCShims"]
+/// A fixed load address (no PIE) leaves the binary's pointer tables as they are on disk instead of relocating
+/// them at every start, about 1.3 MiB less memory per run.
+let staticRelease = [
+    "-static-stdlib", "-l_FoundationCollections", "-l_FoundationCShims", "-Xclang-linker", "-no-pie",
+]
 
 let package = Package(
     name: "llmdash",

@@ -97,14 +97,29 @@ enum Terminal {
     static var stderrIsTerminal: Bool { isatty(2) == 1 && !noColor }
     static var stdoutIsTerminal: Bool { isatty(1) == 1 && !noColor }
 
-    /// Prints diagnostics sorted by location to stderr, with source lines and carets.
-    static func report(_ diagnostics: [Diagnostic], sources: [String: String]) {
-        guard !diagnostics.isEmpty else { return }
+    /// Prints one file's diagnostics (sorted by location) to stderr as a build streams them.
+    static let printFileDiagnostics: DiagnosticConsumer = { diagnostics, sources in
+        let renderer = DiagnosticRenderer(sources: sources, useColor: stderrIsTerminal)
+        put(diagnostics.locationOrder().map { renderer.render(diagnostics[$0]) }.joined(), fd: 2)
+    }
+
+    /// Prints a build's diagnostics: those it kept, sorted by location, after the ones it streamed to
+    /// `printFileDiagnostics`, then the count of all of them.
+    static func report(_ report: BuildReport) {
+        self.report(report.diagnostics, sources: report.sources, streamed: report.streamed)
+    }
+
+    /// Prints diagnostics sorted by location to stderr, with source lines and carets, then how many there were
+    /// (with `streamed`, those already printed, included).
+    static func report(
+        _ diagnostics: [Diagnostic], sources: [String: String], streamed: StreamedDiagnostics = StreamedDiagnostics()
+    ) {
+        guard !diagnostics.isEmpty || streamed.errors + streamed.warnings > 0 else { return }
         let renderer = DiagnosticRenderer(sources: sources, useColor: stderrIsTerminal)
         // Written in pieces, so thousands of diagnostics never sit in memory as one text.
         var text = ""
-        var errors = 0
-        var warnings = 0
+        var errors = streamed.errors
+        var warnings = streamed.warnings
         for i in diagnostics.locationOrder() {
             let diagnostic = diagnostics[i]
             if diagnostic.severity == .error { errors += 1 }
@@ -184,19 +199,23 @@ struct SpecOptions: ParsableArguments {
         return options
     }
 
-    /// Compiles the named specs plus any dashboards registered from Swift code, streaming files to `sink`.
-    func compile(sink: @escaping OutputSink) -> BuildReport {
+    /// Compiles the named specs plus any dashboards registered from Swift code, streaming files to `sink` and,
+    /// with a `consumer`, each file's diagnostics to it.
+    func compile(sink: @escaping OutputSink, diagnostics consumer: DiagnosticConsumer? = nil) -> BuildReport {
         let registered = LLMDashCommand.registered.withLock { $0 }
         let slos = LLMDashCommand.registeredSLOs.withLock { $0 }
         let specPaths = paths.isEmpty && registered.isEmpty && slos.isEmpty ? ["templates"] : paths
-        return Compiler.build(paths: specPaths, dashboards: registered, slos: slos, options: buildOptions, sink: sink)
+        return Compiler.build(
+            paths: specPaths, dashboards: registered, slos: slos, options: buildOptions, sink: sink,
+            diagnostics: consumer)
     }
 }
 
 extension BuildReport {
     /// Exit code for a failed compile: 2 when a named file or folder could not be read, else 1.
     var failureCode: ExitCode {
-        diagnostics.contains { $0.severity == .error && $0.id.hasPrefix("io.") } ? ExitCode(2) : .failure
+        streamed.ioError || diagnostics.contains { $0.severity == .error && $0.id.hasPrefix("io.") }
+            ? ExitCode(2) : .failure
     }
 
     /// Warnings become errors.

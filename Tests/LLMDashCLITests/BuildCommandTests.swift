@@ -93,6 +93,39 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
+    /// Each file's problems are printed as soon as it is compiled, in file order; build-wide ones come last,
+    /// and the count covers both.
+    @Test func diagnosticsPrintFileByFileThenBuildWide() throws {
+        let dir = try Run.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let names = (1...30).map { String(format: "f%02d", $0) }
+        for (i, name) in names.enumerated() {
+            let uid = i == names.count - 1 ? "f01" : name  // the last file reuses the first file's uid
+            let yaml = """
+                apiVersion: llmdash/v1
+                kind: Dashboard
+                metadata: {uid: \(uid), title: \(name)}
+                spec:
+                  panels:
+                    - stat: {title: A, unit: 'suffix: tok/s', queries: [up]}
+
+                """
+            try yaml.write(to: dir.appendingPathComponent(name + ".yaml"), atomically: true, encoding: .utf8)
+        }
+        let out = dir.appendingPathComponent("out")
+        let result = try Run.llmdash(["build", dir.path, "--out", out.path])
+        #expect(result.status == 1)
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        let headers = result.stderr.split(separator: "\n").filter { $0.hasPrefix(dir.path) }
+        let expected =
+            names.map { "\(dir.path)/\($0).yaml:6:30: warning: unit 'suffix: tok/s' renders with two spaces" }
+            + ["\(dir.path)/f30.yaml:3:17: error: dashboard uid 'f01' is used by another dashboard"]
+        #expect(headers.count == expected.count, "\(result.stderr)")
+        for (line, prefix) in zip(headers, expected) { #expect(line.hasPrefix(prefix), "\(line)") }
+        #expect(result.stderr.contains("6 |     - stat: {title: A, unit: 'suffix: tok/s', queries: [up]}\n"))
+        #expect(result.stderr.hasSuffix("\n1 error, 30 warnings\n"), "\(result.stderr)")
+    }
+
     @Test func usageAndIOErrorsExitTwo() throws {
         let usage = try Run.llmdash(["build", "--schema-version", "many"])
         #expect(usage.status == 2)

@@ -33,9 +33,10 @@ extension LLMDashCommand {
 
         func run() throws {
             let output = StagedOutput(directory: out, force: force)
-            let report = specs.compile(sink: output.receive)
-            Terminal.report(report.diagnostics, sources: report.sources)
-            if report.diagnostics.hasErrors {
+            // Each file's problems are printed as soon as it is compiled, build-wide ones at the end.
+            let report = specs.compile(sink: output.receive, diagnostics: Terminal.printFileDiagnostics)
+            Terminal.report(report)
+            if report.hasErrors {
                 output.abort()
                 throw report.failureCode
             }

@@ -72,6 +72,62 @@ public struct BuildReport: Sendable {
     /// Source texts of files with diagnostics, to quote their lines.
     public var sources: [String: String]
     public var dashboards: [DashboardSummary]
+    /// What went to the build's diagnostic consumer instead of `diagnostics`, counted.
+    public var streamed = StreamedDiagnostics()
+
+    /// Whether the build found an error, among `diagnostics` or those streamed.
+    public var hasErrors: Bool { streamed.errors > 0 || diagnostics.hasErrors }
+}
+
+/// Receives a build's diagnostics file by file, in the order of the files, with the source lines they quote.
+public typealias DiagnosticConsumer = @Sendable (_ diagnostics: [Diagnostic], _ sources: [String: String]) -> Void
+
+/// Counts of the diagnostics a build handed to its consumer.
+public struct StreamedDiagnostics: Sendable, Hashable {
+    public var errors = 0
+    public var warnings = 0
+    /// Whether an error was about reading a file (an `io.` diagnostic).
+    public var ioError = false
+
+    public init() {}
+
+    mutating func count(_ diagnostics: [Diagnostic]) {
+        for diagnostic in diagnostics {
+            switch diagnostic.severity {
+            case .error:
+                errors += 1
+                if diagnostic.id.hasPrefix("io.") { ioError = true }
+            case .warning: warnings += 1
+            case .note: break
+            }
+        }
+    }
+}
+
+/// Hands each file's diagnostics to a consumer as soon as that file and every file before it are compiled, so a
+/// build of thousands of files never holds all their diagnostics, and the consumer still sees them in file order.
+final class OrderedDiagnostics: Sendable {
+    private let consumer: DiagnosticConsumer
+    private let state: Mutex<(next: Int, pending: [Int: ([Diagnostic], [String: String])], counts: StreamedDiagnostics)>
+
+    init(_ consumer: @escaping DiagnosticConsumer) {
+        self.consumer = consumer
+        state = Mutex((0, [:], StreamedDiagnostics()))
+    }
+
+    /// Slot `index` (numbered from 0 in the order the consumer should see them) is complete.
+    func deliver(_ index: Int, _ diagnostics: [Diagnostic], sources: [String: String]) {
+        state.withLock { state in
+            state.pending[index] = (diagnostics, sources)
+            while let (found, quoted) = state.pending.removeValue(forKey: state.next) {
+                state.counts.count(found)
+                if !found.isEmpty { consumer(found, quoted) }
+                state.next += 1
+            }
+        }
+    }
+
+    var counts: StreamedDiagnostics { state.withLock { $0.counts } }
 }
 
 /// A build whose files were collected in memory.
@@ -106,11 +162,24 @@ public enum Compiler {
     }
 
     /// Compiles spec files (and dashboards and SLOs from Swift code, which come first), streaming outputs to `sink`.
+    /// With a `consumer`, each file's diagnostics go to it in file order as soon as they are known (the dashboards
+    /// and SLOs from Swift code first) and the report keeps only the build-wide ones and the counts.
     public static func build(
         paths: [String], dashboards extra: [DashboardSpec] = [], slos extraSLOs: [SLOSpec] = [],
-        options: BuildOptions = BuildOptions(), sink: OutputSink
+        options: BuildOptions = BuildOptions(), sink: OutputSink, diagnostics consumer: DiagnosticConsumer? = nil
     ) -> BuildReport {
         let (files, fileDiagnostics) = specFiles(in: paths)
+        // Slot 0 is the Swift front end's input, slot i + 1 the file files[i].
+        let stream = consumer.map(OrderedDiagnostics.init)
+        @Sendable func finished(_ slot: Int, _ outcome: FileOutcome) -> FileOutcome {
+            guard let stream else { return outcome }
+            var kept = outcome
+            stream.deliver(slot, outcome.diagnostics, sources: outcome.source.map { [$0.0: $0.1] } ?? [:])
+            kept.diagnostics = []
+            kept.source = nil
+            return kept
+        }
+        if extra.isEmpty, extraSLOs.isEmpty { stream?.deliver(0, [], sources: [:]) }
         // A dashboard may show an SLO from any file of the build, so the dashboards that show one wait until
         // every file has been read. Every other file is compiled as soon as it is read and only its outcome
         // is kept, so memory stays flat however many files there are.
@@ -125,7 +194,7 @@ public enum Compiler {
                     $0.slos[i] = loaded.slos
                 }
             } else {
-                let outcome = FileOutcome(loaded, slos: [], options: options, sink: sink)
+                let outcome = finished(i + 1, FileOutcome(loaded, slos: [], options: options, sink: sink))
                 read.withLock {
                     $0.outcomes[i] = outcome
                     $0.slos[i] = loaded.slos
@@ -139,13 +208,15 @@ public enum Compiler {
         let compiled = Mutex<[Int: FileOutcome]>([:])
         DispatchQueue.concurrentPerform(iterations: late.count) { k in
             guard let loaded = waiting[late[k]] else { return }
-            let outcome = FileOutcome(loaded, slos: slos, options: options, sink: sink)
+            let outcome = finished(late[k] + 1, FileOutcome(loaded, slos: slos, options: options, sink: sink))
             compiled.withLock { $0[late[k]] = outcome }
         }
         compiled.withLock { outcomes.merge($0) { $1 } }
-        let extraOutcome = FileOutcome(extraInput, slos: slos, options: options, sink: sink)
+        var extraOutcome = FileOutcome(extraInput, slos: slos, options: options, sink: sink)
+        if !extra.isEmpty || !extraSLOs.isEmpty { extraOutcome = finished(0, extraOutcome) }
         var report = assemble([extraOutcome] + files.indices.map { outcomes[$0] ?? FileOutcome() }, options: options)
         report.diagnostics = fileDiagnostics + report.diagnostics
+        if let stream { report.streamed = stream.counts }
         let (datasources, exemplars, found) = DatasourceValidator.provisioned(report.dashboards)
         report.diagnostics += found
         let provisioning = [
