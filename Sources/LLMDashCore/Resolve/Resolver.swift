@@ -7,7 +7,7 @@ public enum Resolver {
             spec.datasource
             ?? spec.variables.first(where: { $0.kind == .datasource }).map { "${\($0.name)}" } ?? "prometheus"
 
-        var identities = IdentityTable()
+        var identities = IdentityTable(capacity: spec.panels.count + spec.rows.reduce(0) { $0 + 1 + $1.panels.count })
         var layout = FlowLayout()
         var panels: [ResolvedPanel] = []
         for panel in spec.panels {
@@ -18,14 +18,14 @@ public enum Resolver {
         layout.finishLine()
         var rows: [ResolvedRow] = []
         for row in spec.rows {
-            let key = "row:" + (row.key ?? Slug.make(row.title))
+            let rowKey = row.key ?? Slug.make(row.title)
+            let key = "row:" + rowKey
             let id = identities.claim(key: key, explicit: row.id, location: row.location, &diagnostics)
             let grid = layout.rowHeader()
             var children: [ResolvedPanel] = []
+            children.reserveCapacity(row.panels.count)
             for panel in row.panels {
-                if let resolved = place(
-                    panel, rowKey: row.key ?? Slug.make(row.title), &layout, &identities, &diagnostics)
-                {
+                if let resolved = place(panel, rowKey: rowKey, &layout, &identities, &diagnostics) {
                     children.append(resolved)
                 }
             }
@@ -40,7 +40,7 @@ public enum Resolver {
         _ panel: PanelSpec, rowKey: String?, _ layout: inout FlowLayout, _ identities: inout IdentityTable,
         _ diagnostics: inout [Diagnostic]
     ) -> ResolvedPanel? {
-        let key = panel.key ?? [rowKey, Slug.make(panel.title)].compactMap { $0 }.joined(separator: "/")
+        let key = panel.key ?? rowKey.map { $0 + "/" + Slug.make(panel.title) } ?? Slug.make(panel.title)
         let id = identities.claim(key: key, explicit: panel.id, location: panel.location, &diagnostics)
         let size = panel.type.defaultSize
         let width = panel.width ?? size.width
@@ -60,12 +60,14 @@ public enum Resolver {
     static func checkDashboard(_ spec: DashboardSpec, _ diagnostics: inout [Diagnostic]) {
         if spec.uid.isEmpty {
             diagnostics.append(.error("spec.uid", "dashboard uid is empty", at: spec.location))
-        } else if !spec.uid.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+        } else if !spec.uid.utf8.allSatisfy({
+            Slug.isASCIILetterOrDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_")
+        }) {
             diagnostics.append(
                 .error(
                     "spec.uid", "dashboard uid '\(spec.uid)' may hold only letters, digits, '-' and '_'",
                     at: spec.location, notes: ["Grafana rejects other characters, and the uid names the output file"]))
-        } else if spec.uid.count > 40 {
+        } else if spec.uid.utf8.count > 40 {
             diagnostics.append(
                 .error(
                     "spec.uid", "dashboard uid '\(spec.uid)' is longer than Grafana's 40 characters", at: spec.location)
@@ -118,12 +120,15 @@ public enum Resolver {
     static func checkPanel(_ panel: PanelSpec, _ diagnostics: inout [Diagnostic]) {
         var refIds: Set<String> = []
         for (i, query) in panel.queries.enumerated() {
-            let refId = query.refId ?? RefID.make(i)
-            if !refIds.insert(refId).inserted {
-                diagnostics.append(
-                    .error(
-                        "spec.duplicate-refid", "refId '\(refId)' is used twice in panel '\(panel.title)'",
-                        at: query.location ?? panel.location))
+            // A panel's only query cannot clash: no set is built for it.
+            if panel.queries.count > 1 {
+                let refId = query.refId ?? RefID.make(i)
+                if !refIds.insert(refId).inserted {
+                    diagnostics.append(
+                        .error(
+                            "spec.duplicate-refid", "refId '\(refId)' is used twice in panel '\(panel.title)'",
+                            at: query.location ?? panel.location))
+                }
             }
             if query.expr.isBlank {
                 diagnostics.append(.error("spec.empty-query", "query is empty", at: query.location ?? panel.location))
@@ -183,6 +188,11 @@ public enum FolderName {
 /// Lower-case, dash-separated identifiers derived from titles.
 public enum Slug {
     public static func make(_ text: String) -> String {
+        asciiSlug(text) ?? unicodeSlug(text)
+    }
+
+    /// The slug of any text: lower-cased letters and digits of every script, runs of anything else as one dash.
+    static func unicodeSlug(_ text: String) -> String {
         var out = ""
         var dash = false
         for scalar in text.lowercased().unicodeScalars {
@@ -201,9 +211,42 @@ public enum Slug {
         return out.isEmpty ? "untitled" : out
     }
 
+    /// The slug of an all-ASCII text, byte by byte (the same as `make` gives, without case mapping or
+    /// Unicode property lookups); nil when the text holds anything else.
+    static func asciiSlug(_ text: String) -> String? {
+        let bytes = text.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+        // At most one byte out per byte in: letters and digits, and one dash per gap before them.
+        let slug = String(unsafeUninitializedCapacity: bytes.count) { out in
+            var count = 0
+            var dash = false
+            for byte in bytes {
+                guard isASCIILetterOrDigit(byte) else {
+                    dash = true
+                    continue
+                }
+                if dash, count > 0 {
+                    out[count] = UInt8(ascii: "-")
+                    count += 1
+                }
+                // Upper case to lower case, as `lowercased()` maps ASCII.
+                out[count] = (0x41...0x5A).contains(byte) ? byte + 0x20 : byte
+                count += 1
+                dash = false
+            }
+            return count
+        }
+        return slug.isEmpty ? "untitled" : slug
+    }
+
     /// The ASCII scalars that are alphabetic or digits, without a Unicode property lookup.
     @inline(__always) static func isASCIILetterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
+        scalar.isASCII && isASCIILetterOrDigit(UInt8(scalar.value))
+    }
+
+    /// The ASCII bytes that are letters or digits.
+    @inline(__always) static func isASCIILetterOrDigit(_ byte: UInt8) -> Bool {
+        switch byte {
         case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
         default: false
         }
@@ -212,8 +255,14 @@ public enum Slug {
 
 /// Assigns ids from stable keys: FNV-1a folded to 31 bits, so an insertion never renumbers other panels.
 struct IdentityTable {
-    private var byKey: [String: SourceLocation?] = [:]
-    private var byID: [Int: String] = [:]
+    private var byKey: [String: SourceLocation?]
+    private var byID: [Int: String]
+
+    /// A table for about `capacity` keys.
+    init(capacity: Int = 0) {
+        byKey = Dictionary(minimumCapacity: capacity)
+        byID = Dictionary(minimumCapacity: capacity)
+    }
 
     mutating func claim(key: String, explicit: Int?, location: SourceLocation?, _ diagnostics: inout [Diagnostic])
         -> Int

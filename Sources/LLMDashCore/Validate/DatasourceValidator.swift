@@ -51,8 +51,9 @@ enum DatasourceValidator {
                         at: exemplars.location, notes: ["name the uid of a Tempo or Jaeger datasource"]))
             }
         }
-        let variables = Set(spec.variables.map(\.name))
-        for panel in spec.panels + spec.rows.flatMap(\.panels) {
+        // Only logs and alert-list panels have anything to check here; most dashboards have none.
+        lazy var variables = Set(spec.variables.map(\.name))
+        func visit(_ panel: PanelSpec) {
             switch panel.type {
             case .logs:
                 diagnostics += checkLogs(panel, spec: spec, declared: declared, file: file, options: options)
@@ -85,6 +86,11 @@ enum DatasourceValidator {
             default:
                 break
             }
+        }
+        // Row by row rather than over one joined array: no panel is copied.
+        for panel in spec.panels { visit(panel) }
+        for row in spec.rows {
+            for panel in row.panels { visit(panel) }
         }
         return diagnostics
     }

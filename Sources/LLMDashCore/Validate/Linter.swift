@@ -1,4 +1,5 @@
 import PromQL
+import Synchronization
 
 /// Lints a dashboard: what Prometheus and Grafana accept but a careful engineer would not. Every finding is
 /// a warning (`check --strict` makes warnings errors) pointing at the user's text. Queries that do not
@@ -44,7 +45,7 @@ public enum Linter {
             guard let (inner, start) = VariableQuery.promQL(in: variable.query) else { continue }
             diagnostics += lint(
                 inner, use: .variable, source: variable.querySource, fallback: variable.location, file: file,
-                variables: variables.subtracting([variable.name]), context: context, valueOffset: start,
+                variables: variables, excluding: variable.name, context: context, valueOffset: start,
                 container: variable.query)
         }
         diagnostics += OverlapLint.check(OverlapLint.boxes(resolved))
@@ -52,19 +53,54 @@ public enum Linter {
     }
 
     /// Runs the query lints on one query; `valueOffset` is where it starts inside the YAML value `container`.
+    /// `excluded` is a variable the query may not refer to (a variable's own query).
     static func lint(
         _ text: String, use: LintedQuery.Use, source: ScalarSource?, fallback: SourceLocation?, file: SourceFile?,
-        variables: Set<String>, context: LintContext, valueOffset: Int = 0, container: String? = nil
+        variables: Set<String>, excluding excluded: String? = nil, context: LintContext, valueOffset: Int = 0,
+        container: String? = nil
     ) -> [Diagnostic] {
-        let check = QueryCache.check(text, variables: variables, options: context.options.promql)
-        guard check.isValid, let expr = check.expr else { return [] }
-        let query = LintedQuery(text: text, check: check, expr: expr, use: use)
-        var findings: [QueryFinding] = []
-        for lint in queryLints { findings += lint.check(query, context) }
+        let key = QueryCache.Key(text, variables: variables, excluding: excluded, options: context.options.promql)
+        let findings = FindingCache.findings(key, use: use, context: context)
         guard !findings.isEmpty else { return [] }
         let locator = QueryLocator(
             text, source: source, fallback: fallback, file: file, valueOffset: valueOffset, container: container)
         return findings.map { locator.diagnostic(.warning, id: $0.id, $0.message, at: $0.range, notes: $0.notes) }
+    }
+
+    /// The query lints' findings on one query, by byte range of its text.
+    static func findings(_ key: QueryCache.Key, use: LintedQuery.Use, context: LintContext) -> [QueryFinding] {
+        let check = QueryCache.check(key)
+        guard check.isValid, let expr = check.expr else { return [] }
+        let query = LintedQuery(text: key.query, check: check, expr: expr, use: use)
+        var findings: [QueryFinding] = []
+        for lint in queryLints { findings += lint.check(query, context) }
+        return findings
+    }
+}
+
+/// Remembers the query lints' findings: a fleet of dashboards built from one panel library lints the same
+/// queries over and over. A finding is located by byte range in the query text, so it holds wherever the
+/// query appears; each use maps it to its own file, line and column. Bounded, so memory stays flat.
+enum FindingCache {
+    /// Everything the findings depend on: the query's check key, its use, and the parts of the lint
+    /// context the query lints read.
+    private struct Key: Hashable {
+        var query: QueryCache.Key
+        var use: LintedQuery.Use
+        var backend: Backend?
+        var scrapeInterval: String
+    }
+
+    private static let entries = Mutex<[Key: [QueryFinding]]>([:])
+
+    static func findings(_ query: QueryCache.Key, use: LintedQuery.Use, context: LintContext) -> [QueryFinding] {
+        let key = Key(query: query, use: use, backend: context.backend, scrapeInterval: context.options.scrapeInterval)
+        if let hit = entries.withLock({ $0[key] }) { return hit }
+        let result = Linter.findings(query, use: use, context: context)
+        entries.withLock { cache in
+            if cache.count < QueryCache.limit { cache[key] = result }
+        }
+        return result
     }
 }
 
@@ -108,7 +144,7 @@ struct LintContext: Sendable {
 /// A query under lint: its text, its syntax tree (variables replaced by stand-ins of the same length, so
 /// byte ranges hold in `text`) and what it is for.
 struct LintedQuery {
-    enum Use: Hashable {
+    enum Use: Hashable, Sendable {
         /// A panel target, with its legend format.
         case panel(legend: String?, format: QuerySpec.Format?)
         case annotation

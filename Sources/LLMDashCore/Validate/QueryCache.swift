@@ -4,31 +4,49 @@ import Synchronization
 /// Remembers PromQL check results: dashboards repeat the same queries (across panels, templates and
 /// copies), and the validator and the linter both need each one. Bounded, so memory stays flat.
 enum QueryCache {
-    private struct Key: Hashable {
+    /// What a query's check result depends on: its text, the variables it mentions and the parser options.
+    struct Key: Hashable, Sendable {
         var query: String
+        /// The dashboard's variables that the query refers to, sorted.
         var variables: [String]
         var options: ParserOptions
+
+        /// The key of `query` on a dashboard whose variables are `variables`, less `excluded` (a variable's
+        /// own query may not refer to itself).
+        init(_ query: String, variables: Set<String>, excluding excluded: String? = nil, options: ParserOptions) {
+            self.query = query
+            self.variables = QueryCache.mentioned(in: query, of: variables, excluding: excluded)
+            self.options = options
+        }
     }
 
-    private static let limit = 8192
+    static let limit = 8192
     private static let entries = Mutex<[Key: GrafanaCheckResult]>([:])
 
-    static func check(_ query: String, variables: Set<String>, options: ParserOptions) -> GrafanaCheckResult {
-        // Only the variables the query mentions change its result.
-        let named = Self.referencedNames(query)
-        let mentioned = named.isEmpty ? [] : variables.filter { named.contains($0) }.sorted()
-        let key = Key(query: query, variables: mentioned, options: options)
+    /// The check result of the query a key names.
+    static func check(_ key: Key) -> GrafanaCheckResult {
         if let hit = entries.withLock({ $0[key] }) { return hit }
-        let result = GrafanaQuery.check(query, variables: Set(mentioned), options: options)
+        // Only the variables the query mentions change its result.
+        let result = GrafanaQuery.check(key.query, variables: Set(key.variables), options: key.options)
         entries.withLock { cache in
             if cache.count < limit { cache[key] = result }
         }
         return result
     }
 
-    /// Identifiers that follow `$`, `${` or `[[` in a query: every variable reference starts so.
-    static func referencedNames(_ query: String) -> Set<String> {
-        var names = Set<String>()
+    /// The names in `variables` (other than `excluded`) that `query` refers to, sorted, each once.
+    static func mentioned(in query: String, of variables: Set<String>, excluding excluded: String? = nil) -> [String] {
+        guard !variables.isEmpty else { return [] }
+        var found: [String] = []
+        forEachReferencedName(query) { name in
+            if name != excluded, variables.contains(name), !found.contains(name) { found.append(name) }
+        }
+        return found.count > 1 ? found.sorted() : found
+    }
+
+    /// Calls `body` with each identifier that follows `$`, `${` or `[[` in a query, in order: every variable
+    /// reference starts so.
+    private static func forEachReferencedName(_ query: String, _ body: (String) -> Void) {
         var query = query
         query.withUTF8 { bytes in
             var i = 0
@@ -47,7 +65,7 @@ enum QueryCache {
                     var end = start
                     while end < n, isName(bytes[end]) { end += 1 }
                     if end > start {
-                        names.insert(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+                        body(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
                     }
                     i = max(end, i + 1)
                 } else {
@@ -55,6 +73,5 @@ enum QueryCache {
                 }
             }
         }
-        return names
     }
 }

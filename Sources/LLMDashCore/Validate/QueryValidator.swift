@@ -25,18 +25,20 @@ enum QueryValidator {
             // A variable may refer to the variables before it, as Grafana resolves them in order.
             diagnostics += check(
                 inner, source: variable.querySource, fallback: variable.location, file: file,
-                variables: variables.subtracting([variable.name]), options: options, valueOffset: start,
+                variables: variables, excluding: variable.name, options: options, valueOffset: start,
                 container: variable.query)
         }
         return diagnostics
     }
 
-    /// Checks one query; `valueOffset` is where `query` starts inside the YAML value `container`.
+    /// Checks one query; `valueOffset` is where `query` starts inside the YAML value `container`, and
+    /// `excluded` is a variable it may not refer to (a variable's own query).
     static func check(
         _ query: String, source: ScalarSource?, fallback: SourceLocation?, file: SourceFile?, variables: Set<String>,
-        options: ParserOptions, valueOffset: Int = 0, container: String? = nil
+        excluding excluded: String? = nil, options: ParserOptions, valueOffset: Int = 0, container: String? = nil
     ) -> [Diagnostic] {
-        let result = QueryCache.check(query, variables: variables, options: options)
+        let result = QueryCache.check(
+            QueryCache.Key(query, variables: variables, excluding: excluded, options: options))
         guard !result.diagnostics.isEmpty else { return [] }
         let locator = QueryLocator(
             query, source: source, fallback: fallback, file: file, valueOffset: valueOffset, container: container)
