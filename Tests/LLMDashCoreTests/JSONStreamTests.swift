@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import LLMDashCore
@@ -44,5 +45,40 @@ import Testing
         var w = JSONStream()
         w.number(value)
         #expect(w.finish() == JSONWriter.pretty(.number(value)))
+    }
+
+    /// The escaping scan reads eight bytes at a time: strings with characters to escape at every offset and
+    /// length around that width are written as a byte-at-a-time escaper writes them.
+    @Test func escapesAtEveryPosition() {
+        let alphabet: [Character] = [
+            "a", "Z", " ", "\"", "\\", "\n", "\r", "\t", "\u{1}", "\u{1F}", "é", "✓", "/", "~", "\u{7F}",
+        ]
+        var random = TestSupport.SplitMix64(seed: 7)
+        for length in 0..<40 {
+            for _ in 0..<25 {
+                let s = String((0..<length).map { _ in alphabet.randomElement(using: &random)! })
+                #expect(String(decoding: JSONWriter.compact(.string(s)), as: UTF8.self) == Self.escaped(s))
+            }
+        }
+    }
+
+    /// JSON string escaping, one byte at a time.
+    static func escaped(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{8}": out += "\\b"
+            case "\u{C}": out += "\\f"
+            case _ where scalar.value < 0x20:
+                out += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 }

@@ -286,21 +286,21 @@ public enum GrafanaEmitter {
     // MARK: Panels
 
     static func panel(_ p: ResolvedPanel, _ resolved: ResolvedDashboard, into w: inout JSONStream) {
-        let spec = p.spec
-        if spec.isRawGrafana, let body = spec.grafana {
+        if p.spec.isRawGrafana, let body = p.spec.grafana {
             var patch: [String: JSON] = [:]
             if case .none = body["id"] { patch["id"] = .int(p.id) }
             if case .none = body["gridPos"] { patch["gridPos"] = grid(p.grid) }
             w.value(body.applying(patch: .object(JSONMembers(patch))))
-        } else if let patch = spec.grafana {
-            w.value(tree { panelBody(p, resolved, into: &$0) }.applying(patch: patch))
+        } else if let patch = p.spec.grafana {
+            w.value(tree { panelBody(p.spec, id: p.id, grid: p.grid, resolved, into: &$0) }.applying(patch: patch))
         } else {
-            panelBody(p, resolved, into: &w)
+            panelBody(p.spec, id: p.id, grid: p.grid, resolved, into: &w)
         }
     }
 
-    static func panelBody(_ p: ResolvedPanel, _ resolved: ResolvedDashboard, into w: inout JSONStream) {
-        let spec = p.spec
+    static func panelBody(
+        _ spec: PanelSpec, id: Int, grid gridPos: GridPos, _ resolved: ResolvedDashboard, into w: inout JSONStream
+    ) {
         let ds = spec.datasource ?? resolved.datasourceUID
         w.object { w in
             switch spec.type {
@@ -324,9 +324,9 @@ public enum GrafanaEmitter {
                 }
             }
             w.key("gridPos")
-            grid(p.grid, into: &w)
+            grid(gridPos, into: &w)
             w.member("hideTimeOverride", spec.hideTimeOverride)
-            w.member("id", p.id)
+            w.member("id", id)
             w.member("interval", spec.interval)
             if !spec.links.isEmpty { w.array("links", spec.links) { link($1, into: &$0) } }
             w.member("maxDataPoints", spec.maxDataPoints)

@@ -78,8 +78,7 @@ struct JSONStream: ~Copyable {
     }
 
     private mutating func newline() {
-        out.append(UInt8(ascii: "\n"))
-        out.append(UInt8(ascii: " "), count: indent)
+        out.append(newlineIndentedBy: indent)
     }
 
     private mutating func separate() {
@@ -103,10 +102,7 @@ struct JSONStream: ~Copyable {
             lastKeys[lastKeys.count - 1] = key
         #endif
         separate()
-        out.append(UInt8(ascii: "\""))
-        out.append(UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
-        out.append(UInt8(ascii: "\""), UInt8(ascii: ":"))
-        out.append(UInt8(ascii: " "))
+        out.append(memberName: key)
     }
 
     #if DEBUG

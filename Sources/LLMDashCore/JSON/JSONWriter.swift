@@ -19,8 +19,7 @@ public enum JSONWriter {
     }
 
     private static func newline(_ indent: Int, _ out: inout ByteBuffer) {
-        out.append(UInt8(ascii: "\n"))
-        out.append(UInt8(ascii: " "), count: indent)
+        out.append(newlineIndentedBy: indent)
     }
 
     /// Writes `value` as if it began `indent` spaces in: nested lines are indented from there.
@@ -122,34 +121,59 @@ public enum JSONWriter {
         var s = s
         s.withUTF8 { bytes in
             out.append(UInt8(ascii: "\""))
-            // Most strings need no escaping: copy them whole.
-            var clean = true
-            for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                clean = false
-                break
-            }
-            if clean {
-                out.append(bytes)
-                out.append(UInt8(ascii: "\""))
-                return
-            }
-            for byte in bytes {
-                switch byte {
-                case UInt8(ascii: "\""): out.append(92, 34)
-                case UInt8(ascii: "\\"): out.append(92, 92)
-                case 0x0A: out.append(92, UInt8(ascii: "n"))
-                case 0x0D: out.append(92, UInt8(ascii: "r"))
-                case 0x09: out.append(92, UInt8(ascii: "t"))
-                case 0x08: out.append(92, UInt8(ascii: "b"))
-                case 0x0C: out.append(92, UInt8(ascii: "f"))
-                case 0..<0x20:
-                    out.append(92, UInt8(ascii: "u"))
-                    out.append(48, 48)
-                    out.append(hex[Int(byte >> 4)], hex[Int(byte & 15)])
-                default: out.append(byte)
+            // Runs of bytes that need no escaping are copied whole; the scan for the next byte that does
+            // looks at eight bytes at a time.
+            let n = bytes.count
+            let base = UnsafeRawPointer(bytes.baseAddress)
+            var runStart = 0
+            var i = 0
+            while i < n {
+                if i + 8 <= n, let base, !anyNeedsEscape(base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
+                    i += 8
+                    continue
                 }
+                let byte = bytes[i]
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                    out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
+                    writeEscaped(byte, into: &out)
+                    runStart = i + 1
+                }
+                i += 1
             }
+            out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<n]))
             out.append(UInt8(ascii: "\""))
+        }
+    }
+
+    /// Whether any of the eight bytes of `word` is a control character, a quote or a backslash.
+    ///
+    /// `(x - 0x0101…) & ~x & 0x8080…` is nonzero exactly when some byte of `x` is zero: subtracting one from
+    /// each byte sets the top bit of a zero byte (whose own top bit is clear), and a borrow into the next byte
+    /// only starts at a zero byte, so there are no false alarms. Subtracting 0x20 from each byte finds a byte
+    /// below 0x20 the same way; a quote or backslash is a zero byte of `x` XOR that character in every byte.
+    @inline(__always) static func anyNeedsEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let tops: UInt64 = 0x8080_8080_8080_8080
+        let control = (word &- ones &* 0x20) & ~word
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        return (control | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & tops != 0
+    }
+
+    /// Appends the escape sequence of a byte that needs one.
+    static func writeEscaped(_ byte: UInt8, into out: inout ByteBuffer) {
+        switch byte {
+        case UInt8(ascii: "\""): out.append(92, 34)
+        case UInt8(ascii: "\\"): out.append(92, 92)
+        case 0x0A: out.append(92, UInt8(ascii: "n"))
+        case 0x0D: out.append(92, UInt8(ascii: "r"))
+        case 0x09: out.append(92, UInt8(ascii: "t"))
+        case 0x08: out.append(92, UInt8(ascii: "b"))
+        case 0x0C: out.append(92, UInt8(ascii: "f"))
+        default:
+            out.append(92, UInt8(ascii: "u"))
+            out.append(48, 48)
+            out.append(hex[Int(byte >> 4)], hex[Int(byte & 15)])
         }
     }
 }
@@ -205,7 +229,34 @@ struct ByteBuffer: ~Copyable {
         count += n
     }
 
-    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+    /// A newline and `indent` spaces. The spaces are stored eight at a time, so up to seven more bytes of
+    /// spare capacity may be written; `count` stops after the last space.
+    @inline(__always) mutating func append(newlineIndentedBy indent: Int) {
+        reserve(indent + 8)
+        base[count] = UInt8(ascii: "\n")
+        let end = count + 1 + indent
+        var position = count + 1
+        while position < end {
+            UnsafeMutableRawPointer(base + position).storeBytes(of: 0x2020_2020_2020_2020, as: UInt64.self)
+            position += 8
+        }
+        count = end
+    }
+
+    /// `"name": `, the start of an object member, for a name that needs no escaping.
+    @inline(__always) mutating func append(memberName name: StaticString) {
+        let length = name.utf8CodeUnitCount
+        reserve(length + 4)
+        base[count] = UInt8(ascii: "\"")
+        (base + count + 1).update(from: name.utf8Start, count: length)
+        count += length + 1
+        base[count] = UInt8(ascii: "\"")
+        base[count + 1] = UInt8(ascii: ":")
+        base[count + 2] = UInt8(ascii: " ")
+        count += 3
+    }
+
+    @inline(__always) mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
         reserve(bytes.count)
         (base + count).update(from: source, count: bytes.count)
