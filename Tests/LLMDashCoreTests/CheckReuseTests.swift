@@ -81,4 +81,28 @@ import Testing
         #expect(Slug.asciiSlug("Latenz über Zeit") == nil)
         #expect(Slug.make("Latenz Über Zeit") == "latenz-über-zeit")
     }
+
+    @Test func variableNames() {
+        for name in ["a", "_", "model_name", "Model2", "__x", "x_1_Y"] {
+            #expect(VariableName.isValid(name), "\(name)")
+        }
+        for name in ["", "1a", "9", "a-b", "a b", "müde", "é", "a.b", "$a", "a\n"] {
+            #expect(!VariableName.isValid(name), "\(name)")
+        }
+    }
+
+    @Test func thresholdOrder() {
+        func warned(_ values: [Double?]) -> Bool {
+            var panel = PanelSpec(type: .stat, title: "T")
+            panel.field.thresholds = values.map { ThresholdStep("green", $0) }
+            return !ThresholdsOrderLint.check(panel).isEmpty
+        }
+        #expect(!warned([nil, 1, 2]))
+        #expect(!warned([nil, 1, 1]))
+        #expect(!warned([nil]))
+        #expect(!warned([-.infinity, 0, .infinity]))
+        #expect(warned([nil, 2, 1]))
+        #expect(warned([nil, 1, 3, 2]))
+        #expect(warned([nil, .nan, 1]))
+    }
 }

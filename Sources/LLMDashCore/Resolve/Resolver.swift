@@ -79,7 +79,7 @@ public enum Resolver {
         if let problem = FolderName.problem(spec.folder) {
             diagnostics.append(.error("spec.folder", "folder '\(spec.folder)' \(problem)", at: spec.location))
         }
-        var seen: [String: SourceLocation?] = [:]
+        var seen: [String: SourceLocation?] = Dictionary(minimumCapacity: spec.variables.count)
         for variable in spec.variables {
             if !VariableName.isValid(variable.name) {
                 diagnostics.append(
@@ -158,12 +158,13 @@ enum RefID {
 }
 
 enum VariableName {
+    /// An ASCII letter or `_`, then ASCII letters, digits and `_`.
     static func isValid(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic)
-        else { return false }
-        return name.unicodeScalars.allSatisfy {
-            $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)))
+        let bytes = name.utf8
+        guard let first = bytes.first, first == UInt8(ascii: "_") || !(0x30...0x39).contains(first) else {
+            return false
         }
+        return bytes.allSatisfy { $0 == UInt8(ascii: "_") || Slug.isASCIILetterOrDigit($0) }
     }
 }
 

@@ -56,18 +56,22 @@ enum UnknownUnitLint {
         "tok": "count:tok", "tokens": "count:tok",
     ]
 
-    static func check(_ panel: PanelSpec) -> [Diagnostic] {
-        var units: [(String, SourceLocation?)] = []
-        if let unit = panel.field.unit { units.append((unit, panel.field.unitLocation ?? panel.location)) }
-        for override in panel.overrides {
-            for property in override.properties where property.id == "unit" {
-                if case .string(let unit) = property.value { units.append((unit, override.location ?? panel.location)) }
+    /// Inlined where a dashboard's panels are walked, so that no panel is copied for it.
+    @inline(__always) static func check(_ panel: PanelSpec) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        func check(_ unit: String, at location: SourceLocation?) {
+            if let problem = problem(with: unit) {
+                diagnostics.append(.warning(rule.id, problem.message, at: location, notes: problem.notes))
             }
         }
-        if let unit = panel.options.yAxisUnit { units.append((unit, panel.location)) }
-        return units.compactMap { unit, location in
-            problem(with: unit).map { .warning(rule.id, $0.message, at: location, notes: $0.notes) }
+        if let unit = panel.field.unit { check(unit, at: panel.field.unitLocation ?? panel.location) }
+        for override in panel.overrides {
+            for property in override.properties where property.id == "unit" {
+                if case .string(let unit) = property.value { check(unit, at: override.location ?? panel.location) }
+            }
         }
+        if let unit = panel.options.yAxisUnit { check(unit, at: panel.location) }
+        return diagnostics
     }
 
     /// What is wrong with a unit id, if anything.
@@ -121,10 +125,18 @@ enum ThresholdsOrderLint {
             .panel("stat: {title: Errors, thresholds: [green], queries: [up]}"),
         ])
 
-    static func check(_ panel: PanelSpec) -> [Diagnostic] {
+    /// Inlined where a dashboard's panels are walked, so that no panel is copied for it.
+    @inline(__always) static func check(_ panel: PanelSpec) -> [Diagnostic] {
         guard let steps = panel.field.thresholds else { return [] }
+        // Ascending unless some value is below one before it (the base step has none).
+        var highest = -Double.infinity
+        let ascending = steps.allSatisfy { step in
+            guard let value = step.value else { return true }
+            defer { highest = max(highest, value) }
+            return value >= highest
+        }
+        guard !ascending else { return [] }
         let values = steps.compactMap(\.value)
-        guard values != values.sorted() else { return [] }
         return [
             .warning(
                 rule.id,
@@ -167,7 +179,9 @@ enum OverlapLint {
 
     /// Every panel and row header of a dashboard, in order.
     static func boxes(_ dashboard: ResolvedDashboard) -> [Box] {
-        var out = dashboard.panels.map { Box(title: $0.spec.title, grid: $0.grid, location: $0.spec.location) }
+        var out: [Box] = []
+        out.reserveCapacity(dashboard.panels.count + dashboard.rows.reduce(0) { $0 + 1 + $1.panels.count })
+        out += dashboard.panels.map { Box(title: $0.spec.title, grid: $0.grid, location: $0.spec.location) }
         for row in dashboard.rows {
             out.append(Box(isRow: true, title: row.spec.title, grid: row.grid, location: row.spec.location))
             out += row.panels.map { Box(title: $0.spec.title, grid: $0.grid, location: $0.spec.location) }
@@ -181,7 +195,10 @@ enum OverlapLint {
     static func check(_ boxes: [Box]) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         var partner: [Int: Int] = [:]
-        let order = boxes.indices.sorted { (boxes[$0].grid.y, $0) < (boxes[$1].grid.y, $1) }
+        // Top to bottom; the flow layout already places them so.
+        let inOrder = boxes.indices.dropFirst().allSatisfy { boxes[$0 - 1].grid.y <= boxes[$0].grid.y }
+        let order =
+            inOrder ? Array(boxes.indices) : boxes.indices.sorted { (boxes[$0].grid.y, $0) < (boxes[$1].grid.y, $1) }
         var open: [Int] = []
         for i in order {
             let g = boxes[i].grid

@@ -6,15 +6,23 @@ enum QueryValidator {
     static func check(_ spec: DashboardSpec, file: SourceFile?, options: ParserOptions) -> [Diagnostic] {
         let variables = Set(spec.variables.map(\.name))
         var diagnostics: [Diagnostic] = []
-        func visit(_ panel: PanelSpec) {
+        // Panel by panel, reading only their queries and locations: no panel is copied.
+        for panel in spec.panels {
             for query in panel.queries {
                 diagnostics += check(
                     query.expr, source: query.exprSource, fallback: query.location ?? panel.location, file: file,
                     variables: variables, options: options)
             }
         }
-        spec.panels.forEach(visit)
-        for row in spec.rows { row.panels.forEach(visit) }
+        for row in spec.rows {
+            for panel in row.panels {
+                for query in panel.queries {
+                    diagnostics += check(
+                        query.expr, source: query.exprSource, fallback: query.location ?? panel.location, file: file,
+                        variables: variables, options: options)
+                }
+            }
+        }
         for annotation in spec.annotations {
             diagnostics += check(
                 annotation.expr, source: annotation.exprSource, fallback: annotation.location, file: file,
