@@ -78,6 +78,28 @@ import Testing
             yaml: header + "spec:\n  refresh: 1m\n  refresh: 5m\n",
             expected: [("refresh#2", "error spec.duplicate-key")]),
         Case(
+            name: "duplicate key longer than sixteen bytes",
+            yaml: header
+                + "spec:\n  panels:\n    - gauge:\n        title: G\n        showThresholdMarkers: true\n"
+                + "        showThresholdMarkers: false\n        showThresholdMarkerz: true\n        queries: [up]\n",
+            expected: [
+                ("showThresholdMarkers#2", "error spec.duplicate-key"),
+                ("showThresholdMarkerz", "error spec.unknown-key"),
+            ]),
+        Case(
+            // U+212B ANGSTROM SIGN and A + U+030A are the same string in three UTF-8 bytes each, so the second
+            // repeats the first; U+212A KELVIN SIGN is `K` as a string but two bytes longer, so that key is unknown.
+            name: "keys of non-ASCII text compare as strings of equal length",
+            yaml: header + "spec:\n  \u{212B}: 1\n  A\u{30A}: 2\n  \u{212A}: 3\n",
+            expected: [
+                ("\u{212B}: 1", "error spec.unknown-key"), ("A\u{30A}: 2", "error spec.duplicate-key"),
+                ("\u{212A}: 3", "error spec.unknown-key"),
+            ]),
+        Case(
+            name: "a key spelled like a known one in other bytes is unknown",
+            yaml: header + "spec:\n  annotations:\n    - {name: a, expr: up, tag\u{212A}eys: [x]}\n",
+            expected: [("tag\u{212A}eys", "error spec.unknown-key")]),
+        Case(
             name: "duplicate key in a flow mapping",
             yaml: header + "spec:\n  panels:\n    - stat: {title: A, unit: s, queries: [up], unit: ms}\n",
             expected: [("unit#2", "error spec.duplicate-key")]),

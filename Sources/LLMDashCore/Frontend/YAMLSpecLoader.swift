@@ -113,9 +113,11 @@ public enum YAMLSpecLoader {
         return dashboard
     }
 
+    static let rowKeys = KeyList(["title", "key", "id", "collapsed", "repeat", "panels", "grafana"])
+
     static func readRow(_ node: YAMLNode, _ ctx: ReadContext, _ signals: SignalContext) -> RowSpec? {
         guard let map = MappingReader(node, ctx, what: "a row") else { return nil }
-        map.allow(["title", "key", "id", "collapsed", "repeat", "panels", "grafana"])
+        map.allow(rowKeys)
         var row = RowSpec(title: map.requiredString("title") ?? "", collapsed: map.bool("collapsed") ?? false)
         row.key = map.string("key")
         row.id = map.int("id")
@@ -274,11 +276,11 @@ public enum YAMLSpecLoader {
     ]
 
     /// Every key each panel type accepts, computed once.
-    static let allowedPanelKeys: [PanelType: [String]] = Dictionary(
+    static let allowedPanelKeys: [PanelType: KeyList] = Dictionary(
         uniqueKeysWithValues: PanelType.allCases.map { type in
             var keys = commonPanelKeys + fieldKeys + PanelOptions.keys(for: type)
             if type == .text { keys.removeAll { $0 == "queries" } }
-            return (type, keys)
+            return (type, KeyList(keys))
         })
 
     static let panelKinds: [String] = {
@@ -311,15 +313,16 @@ public enum YAMLSpecLoader {
             }
             return panels
         }
-        return readPanel(node, ctx).map { [$0] } ?? []
+        guard let type = PanelType(rawValue: kindName) else { return readPanel(node, ctx).map { [$0] } ?? [] }
+        return readPanel(type, body, node, ctx).map { [$0] } ?? []
     }
 
-    static let signalPanelKeys: [SignalPanelRequest.Kind: [String]] = {
+    static let signalPanelKeys: [SignalPanelRequest.Kind: KeyList] = {
         let common = [
             "signal", "title", "key", "description", "width", "height", "newLine", "by", "backend", "recordingRules",
             "grafana",
         ]
-        return [
+        let keys: [SignalPanelRequest.Kind: [String]] = [
             .latency: common + ["percentiles", "mean", "slo", "quantile"],
             .heatmap: common,
             .throughput: common,
@@ -335,13 +338,14 @@ public enum YAMLSpecLoader {
             .users: common + ["dimension", "label", "metric"],
             .traffic: common + ["dimension", "label", "metric"],
         ]
+        return keys.mapValues(KeyList.init)
     }()
 
     static func readSignalPanel(_ kind: SignalPanelRequest.Kind, _ body: YAMLNode, _ ctx: ReadContext)
         -> SignalPanelRequest?
     {
         guard let map = MappingReader(body, ctx, what: "a \(kind.rawValue) panel") else { return nil }
-        map.allow(signalPanelKeys[kind] ?? [])
+        map.allow(signalPanelKeys[kind] ?? KeyList([]))
         var request = SignalPanelRequest(kind, signal: map.choice("signal", as: SignalID.self))
         if map.has("signal"), request.signal == nil { return nil }
         request.location = map.location("signal") ?? ctx.location(body)
@@ -407,13 +411,20 @@ public enum YAMLSpecLoader {
         return nil
     }
 
+    static let panelTypeNames = PanelType.allCases.map(\.rawValue)
+
     static func readPanel(_ node: YAMLNode, _ ctx: ReadContext) -> PanelSpec? {
-        let kinds = PanelType.allCases.map(\.rawValue)
-        guard let (kindName, body) = singleKey(node, ctx, what: "a panel", kinds: kinds),
-            let type = PanelType(rawValue: kindName),
-            let map = MappingReader(body, ctx, what: "a \(kindName) panel")
+        guard let (kindName, body) = singleKey(node, ctx, what: "a panel", kinds: panelTypeNames),
+            let type = PanelType(rawValue: kindName)
         else { return nil }
-        map.allow(allowedPanelKeys[type] ?? [])
+        return readPanel(type, body, node, ctx)
+    }
+
+    /// A panel of a known type: `node` is the `- <type>: body` entry.
+    static func readPanel(_ type: PanelType, _ body: YAMLNode, _ node: YAMLNode, _ ctx: ReadContext) -> PanelSpec? {
+        let kindName = type.rawValue
+        guard let map = MappingReader(body, ctx, what: "a \(kindName) panel") else { return nil }
+        map.allow(allowedPanelKeys[type] ?? KeyList([]))
 
         var panel = PanelSpec(type: type, title: map.requiredString("title") ?? "")
         panel.location = map.location("title") ?? ctx.location(node)
@@ -466,6 +477,10 @@ public enum YAMLSpecLoader {
         return map.choice(key, OptionVocabulary.choices[key] ?? [])
     }
 
+    static let queryKeys = KeyList([
+        "expr", "legend", "refId", "instant", "format", "interval", "exemplar", "hide", "datasource",
+    ])
+
     static func readQuery(_ node: YAMLNode, _ ctx: ReadContext) -> QuerySpec? {
         if case .scalar = node {
             guard let expr = ctx.string(node, what: "a query") else { return nil }
@@ -475,7 +490,7 @@ public enum YAMLSpecLoader {
             return query
         }
         guard let map = MappingReader(node, ctx, what: "a query") else { return nil }
-        map.allow(["expr", "legend", "refId", "instant", "format", "interval", "exemplar", "hide", "datasource"])
+        map.allow(queryKeys)
         var query = QuerySpec(map.requiredString("expr") ?? "", legend: map.string("legend"))
         query.location = map.location("expr") ?? ctx.location(node)
         query.exprSource = map.source("expr")
@@ -607,9 +622,11 @@ public enum YAMLSpecLoader {
         "axisPlacement", "cellType", "hidden", "thresholds",
     ]
 
+    static let overrideKeys = KeyList(["match", "set"])
+
     static func readOverride(_ node: YAMLNode, _ ctx: ReadContext) -> OverrideSpec? {
         guard let map = MappingReader(node, ctx, what: "an override") else { return nil }
-        map.allow(["match", "set"])
+        map.allow(overrideKeys)
         guard let matchNode = map.required("match"),
             let (kind, value) = singleKey(
                 matchNode, ctx, what: "an override matcher",
@@ -687,31 +704,38 @@ public enum YAMLSpecLoader {
         return names
     }
 
+    static let legendKeys = KeyList(["mode", "placement", "calcs"])
+    static let tooltipKeys = KeyList(["mode", "sort"])
+    static let legendModes = OptionVocabulary.choices["legend.mode"]!
+    static let legendPlacements = OptionVocabulary.choices["legend.placement"]!
+    static let tooltipModes = OptionVocabulary.choices["tooltip.mode"]!
+    static let tooltipSorts = OptionVocabulary.choices["tooltip.sort"]!
+
     static func readOptions(_ map: MappingReader, _ ctx: ReadContext, type: PanelType) -> PanelOptions {
         var o = PanelOptions()
         if let node = map.value("legend") {
             if case .scalar = node {
-                if let mode = ctx.choice(node, what: "'legend'", from: OptionVocabulary.choices["legend.mode"]!) {
+                if let mode = ctx.choice(node, what: "'legend'", from: legendModes) {
                     o.legend = LegendOptions(mode: mode)
                 }
             } else if let legend = MappingReader(node, ctx, what: "legend") {
-                legend.allow(["mode", "placement", "calcs"])
+                legend.allow(legendKeys)
                 o.legend = LegendOptions(
-                    mode: legend.choice("mode", OptionVocabulary.choices["legend.mode"]!) ?? "list",
-                    placement: legend.choice("placement", OptionVocabulary.choices["legend.placement"]!) ?? "bottom",
+                    mode: legend.choice("mode", legendModes) ?? "list",
+                    placement: legend.choice("placement", legendPlacements) ?? "bottom",
                     calcs: legend.value("calcs").flatMap { reducers($0, ctx, what: "legend calcs") } ?? [])
             }
         }
         if let node = map.value("tooltip") {
             if case .scalar = node {
-                if let mode = ctx.choice(node, what: "'tooltip'", from: OptionVocabulary.choices["tooltip.mode"]!) {
+                if let mode = ctx.choice(node, what: "'tooltip'", from: tooltipModes) {
                     o.tooltip = TooltipOptions(mode: mode)
                 }
             } else if let tooltip = MappingReader(node, ctx, what: "tooltip") {
-                tooltip.allow(["mode", "sort"])
+                tooltip.allow(tooltipKeys)
                 o.tooltip = TooltipOptions(
-                    mode: tooltip.choice("mode", OptionVocabulary.choices["tooltip.mode"]!) ?? "multi",
-                    sort: tooltip.choice("sort", OptionVocabulary.choices["tooltip.sort"]!) ?? "desc")
+                    mode: tooltip.choice("mode", tooltipModes) ?? "multi",
+                    sort: tooltip.choice("sort", tooltipSorts) ?? "desc")
             }
         }
         o.calcs = map.value("calcs").flatMap { reducers($0, ctx, what: "'calcs'") }

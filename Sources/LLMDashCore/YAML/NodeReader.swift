@@ -52,8 +52,11 @@ final class ReadContext {
 
     static func isNull(_ s: YAMLScalar) -> Bool {
         guard s.style == .plain, s.tag == nil || s.tag == "!!null" else { return false }
-        switch s.value {
-        case "", "~", "null", "Null", "NULL": return true
+        // Most values are longer than the null words: the length settles them without comparing text.
+        switch s.value.utf8.count {
+        case 0: return true
+        case 1: return s.value == "~"
+        case 4: return s.value == "null" || s.value == "Null" || s.value == "NULL"
         default: return false
         }
     }
@@ -108,10 +111,13 @@ final class ReadContext {
     }
 
     static func parseNumber(_ text: String) -> Double? {
-        switch text {
-        case ".inf", ".Inf", ".INF", "+.inf": return .infinity
-        case "-.inf", "-.Inf", "-.INF": return -.infinity
-        default: break
+        let length = text.utf8.count
+        if length == 4 || length == 5 {
+            switch text {
+            case ".inf", ".Inf", ".INF", "+.inf": return .infinity
+            case "-.inf", "-.Inf", "-.INF": return -.infinity
+            default: break
+            }
         }
         guard let first = text.utf8.first,
             first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
@@ -186,6 +192,81 @@ final class ReadContext {
     }
 }
 
+/// A mapping key's UTF-8 length and, for a short ASCII key, its bytes packed into two words.
+///
+/// A reader looks up dozens of keys in every mapping, and most are absent: comparing packs costs a few
+/// integer tests where comparing strings costs a call into the string library.
+struct PackedKey: Sendable {
+    var length: Int
+    var low: UInt64 = 0
+    var high: UInt64 = 0
+    var isASCII = false
+    /// `bit(length:first:)` for an ASCII key; every bit for any other key, as equal strings need not
+    /// share a first byte (`"A\u{30A}" == "\u{212B}"`).
+    var filterBit: UInt64 = ~0
+
+    /// Reads the key's bytes once; a string without contiguous UTF-8 stays unpacked and compares as text.
+    init(_ key: String) {
+        let utf8 = key.utf8
+        length = utf8.count
+        var words: (UInt64, UInt64) = (0, 0)
+        var first: UInt8 = 0
+        var ascii = false
+        let read: Bool? = utf8.withContiguousStorageIfAvailable { bytes in
+            first = bytes.first ?? 0
+            if bytes.count <= 16 {
+                withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(bytes)) }
+                ascii = (words.0 | words.1) & 0x8080_8080_8080_8080 == 0
+            } else {
+                ascii = bytes.allSatisfy { $0 < 0x80 }
+            }
+            return true
+        }
+        guard read == true else { return }
+        low = words.0
+        high = words.1
+        isASCII = ascii
+        if ascii { filterBit = Self.bit(length: length, first: first) }
+    }
+
+    /// ASCII of at most 16 bytes, all of them in `low` and `high`.
+    var isPacked: Bool { isASCII && length <= 16 }
+
+    /// The bit of an ASCII key in a 64-bit mask of the keys a mapping holds, from its length and first
+    /// byte: a key whose bit is not in the mask is certainly absent.
+    @inline(__always) static func bit(length: Int, first: UInt8) -> UInt64 {
+        1 << (UInt64(truncatingIfNeeded: length &* 11 &+ Int(first)) & 63)
+    }
+
+    /// Whether the keys are equal, judged from the packs alone: nil when one of them is not packed.
+    /// Two ASCII keys are equal exactly when their bytes are; keys of different UTF-8 lengths never
+    /// count as equal here, as the reader has always required.
+    @inline(__always) func matches(_ other: PackedKey) -> Bool? {
+        guard length == other.length else { return false }
+        guard isPacked && other.isPacked else { return nil }
+        return low == other.low && high == other.high
+    }
+}
+
+/// The keys a mapping accepts, packed once (keep hot lists in `static let`s).
+struct KeyList: Sendable {
+    let names: [String]
+    private let packed: [PackedKey]
+    private let bits: UInt64
+
+    init(_ names: [String]) {
+        self.names = names
+        packed = names.map { PackedKey($0) }
+        bits = packed.reduce(0) { $0 | $1.filterBit }
+    }
+
+    func contains(_ key: PackedKey, _ text: String) -> Bool {
+        guard bits & key.filterBit != 0 else { return false }
+        for i in packed.indices where packed[i].matches(key) ?? (names[i] == text) { return true }
+        return false
+    }
+}
+
 /// A YAML mapping read under a strict schema: known keys only (did-you-mean for the rest), no duplicates,
 /// `<<` merge keys applied.
 struct MappingReader {
@@ -193,21 +274,24 @@ struct MappingReader {
         var key: String
         var keyNode: YAMLNode
         var value: YAMLNode
-        /// The key's length in UTF-8 bytes, which settles most lookups without comparing strings.
-        var length: Int
+    }
 
-        init(key: String, keyNode: YAMLNode, value: YAMLNode) {
-            self.key = key
-            self.keyNode = keyNode
-            self.value = value
-            self.length = key.utf8.count
-        }
+    /// Where a key's pair is (`source` 0 for the mapping itself, k for the k-th mapping merged in), and
+    /// the key packed. Plain values, so that scanning and dropping them involves no reference counting.
+    private struct Slot {
+        var packed: PackedKey
+        var source: Int32
+        var index: Int32
     }
 
     let ctx: ReadContext
     let node: YAMLNode
     let what: String
-    private(set) var entries: [Entry] = []
+    private let pairs: [YAMLPair]
+    private var merged: [[YAMLPair]] = []
+    private var slots: [Slot] = []
+    /// The `PackedKey.filterBit`s of the keys present, so that most absent keys are rejected without a scan.
+    private var bits: UInt64 = 0
 
     /// Nil (after reporting) when `node` is not a mapping.
     init?(_ node: YAMLNode, _ ctx: ReadContext, what: String) {
@@ -216,74 +300,108 @@ struct MappingReader {
         self.what = what
         guard case .mapping(let mapping) = node else {
             ctx.error("spec.type", "\(what) must be a mapping, found \(ReadContext.kindName(node))", at: node)
+            pairs = []
             return nil
         }
-        entries.reserveCapacity(mapping.pairs.count)
-        collect(mapping, depth: 0)
+        pairs = mapping.pairs
+        slots.reserveCapacity(pairs.count)
+        collect(pairs, source: 0, depth: 0)
+    }
+
+    /// Every key with its nodes, in order: explicit keys first, then keys from merges.
+    var entries: [Entry] {
+        slots.map { Entry(key: keyText($0), keyNode: keyNode($0), value: value($0)) }
+    }
+
+    private func keyNode(_ slot: Slot) -> YAMLNode {
+        slot.source == 0 ? pairs[Int(slot.index)].key : merged[Int(slot.source) - 1][Int(slot.index)].key
+    }
+
+    private func value(_ slot: Slot) -> YAMLNode {
+        slot.source == 0 ? pairs[Int(slot.index)].value : merged[Int(slot.source) - 1][Int(slot.index)].value
+    }
+
+    private func keyText(_ slot: Slot) -> String {
+        (slot.source == 0 ? pairs[Int(slot.index)].key : merged[Int(slot.source) - 1][Int(slot.index)].key)
+            .scalarValue ?? ""
     }
 
     private func index(of key: String) -> Int? {
-        let length = key.utf8.count
-        return entries.withUnsafeBufferPointer { entries in
-            for i in entries.indices where entries[i].length == length && entries[i].key == key { return i }
+        // Most keys asked for are absent: their length and first byte settle it without packing them.
+        let utf8 = key.utf8
+        guard bits & PackedKey.bit(length: utf8.count, first: utf8.first ?? 0) != 0 else { return nil }
+        return index(of: PackedKey(key), key)
+    }
+
+    private func index(of probe: PackedKey, _ key: String) -> Int? {
+        slots.withUnsafeBufferPointer { slots in
+            for i in slots.indices where slots[i].packed.filterBit & probe.filterBit != 0 {
+                switch slots[i].packed.matches(probe) {
+                case true?: return i
+                case false?: continue
+                case nil: if keyText(slots[i]) == key { return i }
+                }
+            }
             return nil
         }
     }
 
-    /// String equality with the cheap length test first: most keys a reader asks for are absent, and
-    /// comparing lengths spares the full comparison for nearly all of them.
-    @inline(__always) static func same(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count && a == b
-    }
-
     /// Explicit keys first (a repeated one is an error); then keys from `<<` merges that are not already set.
-    private mutating func collect(_ mapping: YAMLMapping, depth: Int) {
+    private mutating func collect(_ pairs: [YAMLPair], source: Int32, depth: Int) {
         var merges: [YAMLNode] = []
-        for pair in mapping.pairs {
-            guard ctx.spend(pair.key) else { return }
-            guard case .scalar(let scalar) = pair.key else {
-                ctx.error("spec.type", "keys in \(what) must be strings", at: pair.key)
+        for i in pairs.indices {
+            // The nodes are read in place (`pairs[i].key.…`): copying a node out costs more than the rest.
+            guard ctx.spend(pairs[i].key) else { return }
+            guard let key = pairs[i].key.scalarValue else {
+                ctx.error("spec.type", "keys in \(what) must be strings", at: pairs[i].key)
                 continue
             }
-            let key = scalar.value
-            if key == "<<", scalar.style == .plain {
-                if case .sequence(let seq) = pair.value {
+            let packed = PackedKey(key)
+            if packed.length == 2, key == "<<", pairs[i].key.isPlainScalar {
+                if case .sequence(let seq) = pairs[i].value {
                     merges.append(contentsOf: seq.items)
                 } else {
-                    merges.append(pair.value)
+                    merges.append(pairs[i].value)
                 }
                 continue
             }
-            if let existing = index(of: key) {
+            if bits & packed.filterBit != 0, let existing = index(of: packed, key) {
                 if depth == 0 {
-                    let first = ctx.location(entries[existing].keyNode)
+                    let first = ctx.location(keyNode(slots[existing]))
                     ctx.error(
-                        "spec.duplicate-key", "duplicate key '\(key)' in \(what)", at: pair.key,
+                        "spec.duplicate-key", "duplicate key '\(key)' in \(what)", at: pairs[i].key,
                         notes: ["first given at \(first)"])
                 }
                 continue
             }
-            entries.append(Entry(key: key, keyNode: pair.key, value: pair.value))
+            bits |= packed.filterBit
+            slots.append(Slot(packed: packed, source: source, index: Int32(i)))
         }
         for source in merges {
-            guard case .mapping(let merged) = source, depth < 8 else {
+            guard case .mapping(let mapping) = source, depth < 8 else {
                 ctx.error("spec.type", "a merge key (<<) needs a mapping", at: source)
                 continue
             }
-            collect(merged, depth: depth + 1)
+            merged.append(mapping.pairs)
+            collect(mapping.pairs, source: Int32(merged.count), depth: depth + 1)
         }
     }
 
     /// Reports every key not in `allowed`.
-    func allow(_ allowed: [String]) {
-        for entry in entries where !allowed.contains(where: { Self.same($0, entry.key) }) {
+    func allow(_ allowed: [String]) { allow(KeyList(allowed)) }
+
+    /// Reports every key not in `allowed`.
+    func allow(_ allowed: KeyList) {
+        for slot in slots {
+            let key = keyText(slot)
+            if allowed.contains(slot.packed, key) { continue }
             var notes: [String] = []
-            if let guess = Suggestions.closest(to: entry.key, in: allowed) {
+            if let guess = Suggestions.closest(to: key, in: allowed.names) {
                 notes.append("did you mean '\(guess)'?")
             } else {
-                notes.append("known keys: " + allowed.joined(separator: ", "))
+                notes.append("known keys: " + allowed.names.joined(separator: ", "))
             }
-            ctx.error("spec.unknown-key", "unknown key '\(entry.key)' in \(what)", at: entry.keyNode, notes: notes)
+            ctx.error("spec.unknown-key", "unknown key '\(key)' in \(what)", at: keyNode(slot), notes: notes)
         }
     }
 
@@ -292,11 +410,11 @@ struct MappingReader {
     /// The value node, treating an explicit null as absent.
     func value(_ key: String) -> YAMLNode? {
         guard let i = index(of: key) else { return nil }
-        let value = entries[i].value
+        let value = value(slots[i])
         return ctx.isNullNode(value) ? nil : value
     }
 
-    func keyNode(_ key: String) -> YAMLNode? { index(of: key).map { entries[$0].keyNode } }
+    func keyNode(_ key: String) -> YAMLNode? { index(of: key).map { keyNode(slots[$0]) } }
 
     func location(_ key: String) -> SourceLocation? {
         (value(key) ?? keyNode(key)).map(ctx.location)

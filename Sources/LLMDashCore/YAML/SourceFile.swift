@@ -7,13 +7,20 @@ public struct SourceFile: Sendable {
     private let bytes: [UInt8]
 
     public init(path: String, text: String) {
+        self.init(path: path, text: text, bytes: Array(text.utf8))
+    }
+
+    /// `bytes` are the UTF-8 of `text`, kept as read so that they need not be copied out of the string again.
+    private init(path: String, text: String, bytes: [UInt8]) {
         self.path = path
         self.text = text
-        let bytes = Array(text.utf8)
-        var starts = [0]
-        for (i, b) in bytes.enumerated() where b == UInt8(ascii: "\n") { starts.append(i + 1) }
-        self.lineStarts = starts
         self.bytes = bytes
+        lineStarts = bytes.withUnsafeBufferPointer { bytes in
+            var starts = [0]
+            starts.reserveCapacity(bytes.count / 32 + 1)
+            for i in bytes.indices where bytes[i] == UInt8(ascii: "\n") { starts.append(i + 1) }
+            return starts
+        }
     }
 
     /// Reads a file and checks that it is UTF-8 text.
@@ -28,7 +35,7 @@ public struct SourceFile: Sendable {
     public static func decode(path: String, bytes input: [UInt8]) -> Result<SourceFile, Diagnostic> {
         let bytes = input.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(input.dropFirst(3)) : input
         if let text = String(validating: bytes, as: UTF8.self) {
-            return .success(SourceFile(path: path, text: text))
+            return .success(SourceFile(path: path, text: text, bytes: bytes))
         }
         // Point at the first byte that does not decode.
         var iterator = bytes.makeIterator()

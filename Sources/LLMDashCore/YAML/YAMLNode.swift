@@ -5,6 +5,18 @@ public enum YAMLNode: Sendable {
     case mapping(YAMLMapping)
     case sequence(YAMLSequence)
 
+    /// The text of a scalar; nil for a collection.
+    @inlinable public var scalarValue: String? {
+        if case .scalar(let s) = self { return s.value }
+        return nil
+    }
+
+    /// Whether the node is a scalar written without quotes.
+    @inlinable public var isPlainScalar: Bool {
+        if case .scalar(let s) = self { return s.style == .plain }
+        return false
+    }
+
     /// Byte offset of the node's first character (a quote, `|`, `[`, `{`, `-`, or the first key).
     public var offset: Int {
         switch self {
