@@ -56,21 +56,29 @@ enum UnknownUnitLint {
         "tok": "count:tok", "tokens": "count:tok",
     ]
 
-    /// Inlined where a dashboard's panels are walked, so that no panel is copied for it.
-    @inline(__always) static func check(_ panel: PanelSpec) -> [Diagnostic] {
+    static func check(_ panel: PanelSpec) -> [Diagnostic] {
+        check(panel.field, overrides: panel.overrides, yAxisUnit: panel.options.yAxisUnit, at: panel.location)
+    }
+
+    /// The units of a panel's fields, overrides and heatmap axis; `location` is the panel's.
+    static func check(
+        _ field: FieldOptions, overrides: [OverrideSpec], yAxisUnit: String?, at location: SourceLocation?
+    )
+        -> [Diagnostic]
+    {
         var diagnostics: [Diagnostic] = []
         func check(_ unit: String, at location: SourceLocation?) {
             if let problem = problem(with: unit) {
                 diagnostics.append(.warning(rule.id, problem.message, at: location, notes: problem.notes))
             }
         }
-        if let unit = panel.field.unit { check(unit, at: panel.field.unitLocation ?? panel.location) }
-        for override in panel.overrides {
+        if let unit = field.unit { check(unit, at: field.unitLocation ?? location) }
+        for override in overrides {
             for property in override.properties where property.id == "unit" {
-                if case .string(let unit) = property.value { check(unit, at: override.location ?? panel.location) }
+                if case .string(let unit) = property.value { check(unit, at: override.location ?? location) }
             }
         }
-        if let unit = panel.options.yAxisUnit { check(unit, at: panel.location) }
+        if let unit = yAxisUnit { check(unit, at: location) }
         return diagnostics
     }
 
@@ -125,9 +133,11 @@ enum ThresholdsOrderLint {
             .panel("stat: {title: Errors, thresholds: [green], queries: [up]}"),
         ])
 
-    /// Inlined where a dashboard's panels are walked, so that no panel is copied for it.
-    @inline(__always) static func check(_ panel: PanelSpec) -> [Diagnostic] {
-        guard let steps = panel.field.thresholds else { return [] }
+    static func check(_ panel: PanelSpec) -> [Diagnostic] { check(panel.field, at: panel.location) }
+
+    /// The thresholds of a panel's fields; `location` is the panel's.
+    static func check(_ field: FieldOptions, at location: SourceLocation?) -> [Diagnostic] {
+        guard let steps = field.thresholds else { return [] }
         // Ascending unless some value is below one before it (the base step has none).
         var highest = -Double.infinity
         let ascending = steps.allSatisfy { step in
@@ -142,7 +152,7 @@ enum ThresholdsOrderLint {
                 rule.id,
                 "threshold values are not in ascending order: "
                     + values.map(JSONWriter.formatDouble).joined(separator: ", "),
-                at: panel.field.thresholdsLocation ?? panel.location)
+                at: field.thresholdsLocation ?? location)
         ]
     }
 }

@@ -22,20 +22,22 @@ public enum Linter {
         let context = LintContext(spec: spec, options: options)
         var diagnostics: [Diagnostic] = []
         let variables = Set(spec.variables.map(\.name))
-        @inline(__always) func lintPanel(_ panel: PanelSpec) {
-            for query in panel.queries {
+        // Panels and queries are read in place (see `forEachInPlace`): only what the lints read is copied.
+        func lintPanel(_ panel: UnsafePointer<PanelSpec>) {
+            let location = panel.pointee.location
+            panel.pointee.queries.forEachInPlace { query in
                 diagnostics += lint(
-                    query.expr, use: .panel(legend: query.legend, format: query.format), source: query.exprSource,
-                    fallback: query.location ?? panel.location, file: file, variables: variables, context: context)
+                    query.pointee.expr, use: .panel(legend: query.pointee.legend, format: query.pointee.format),
+                    source: query.pointee.exprSource, fallback: query.pointee.location ?? location, file: file,
+                    variables: variables, context: context)
             }
-            diagnostics += UnknownUnitLint.check(panel)
-            diagnostics += ThresholdsOrderLint.check(panel)
+            diagnostics += UnknownUnitLint.check(
+                panel.pointee.field, overrides: panel.pointee.overrides, yAxisUnit: panel.pointee.options.yAxisUnit,
+                at: location)
+            diagnostics += ThresholdsOrderLint.check(panel.pointee.field, at: location)
         }
-        // Row by row rather than over one joined array, each panel's checks inlined: no panel is copied.
-        for panel in spec.panels { lintPanel(panel) }
-        for row in spec.rows {
-            for panel in row.panels { lintPanel(panel) }
-        }
+        spec.panels.forEachInPlace(lintPanel)
+        for row in spec.rows { row.panels.forEachInPlace(lintPanel) }
         for annotation in spec.annotations {
             diagnostics += lint(
                 annotation.expr, use: .annotation, source: annotation.exprSource, fallback: annotation.location,
@@ -101,6 +103,18 @@ enum FindingCache {
             if cache.count < QueryCache.limit { cache[key] = result }
         }
         return result
+    }
+}
+
+extension Array {
+    /// Calls `body` with a pointer to each element in turn, valid only during the call. Reading a few
+    /// properties through it (`element.pointee.queries`) copies just those, where iterating the array would
+    /// copy each whole element: a panel spec has dozens of fields.
+    func forEachInPlace(_ body: (UnsafePointer<Element>) throws -> Void) rethrows {
+        try withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            for i in buffer.indices { try body(base + i) }
+        }
     }
 }
 

@@ -41,7 +41,8 @@ enum QueryCache {
         forEachReferencedName(query) { name in
             if name != excluded, variables.contains(name), !found.contains(name) { found.append(name) }
         }
-        return found.count > 1 ? found.sorted() : found
+        found.sort()
+        return found
     }
 
     /// Calls `body` with each identifier that follows `$`, `${` or `[[` in a query, in order: every variable

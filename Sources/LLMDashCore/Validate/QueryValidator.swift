@@ -6,23 +6,17 @@ enum QueryValidator {
     static func check(_ spec: DashboardSpec, file: SourceFile?, options: ParserOptions) -> [Diagnostic] {
         let variables = Set(spec.variables.map(\.name))
         var diagnostics: [Diagnostic] = []
-        // Panel by panel, reading only their queries and locations: no panel is copied.
-        for panel in spec.panels {
-            for query in panel.queries {
+        // Panels and queries are read in place: no panel or query is copied.
+        func visit(_ panel: UnsafePointer<PanelSpec>) {
+            let location = panel.pointee.location
+            panel.pointee.queries.forEachInPlace { query in
                 diagnostics += check(
-                    query.expr, source: query.exprSource, fallback: query.location ?? panel.location, file: file,
-                    variables: variables, options: options)
+                    query.pointee.expr, source: query.pointee.exprSource, fallback: query.pointee.location ?? location,
+                    file: file, variables: variables, options: options)
             }
         }
-        for row in spec.rows {
-            for panel in row.panels {
-                for query in panel.queries {
-                    diagnostics += check(
-                        query.expr, source: query.exprSource, fallback: query.location ?? panel.location, file: file,
-                        variables: variables, options: options)
-                }
-            }
-        }
+        spec.panels.forEachInPlace(visit)
+        for row in spec.rows { row.panels.forEachInPlace(visit) }
         for annotation in spec.annotations {
             diagnostics += check(
                 annotation.expr, source: annotation.exprSource, fallback: annotation.location, file: file,
@@ -45,12 +39,13 @@ enum QueryValidator {
         _ query: String, source: ScalarSource?, fallback: SourceLocation?, file: SourceFile?, variables: Set<String>,
         excluding excluded: String? = nil, options: ParserOptions, valueOffset: Int = 0, container: String? = nil
     ) -> [Diagnostic] {
-        let result = QueryCache.check(
-            QueryCache.Key(query, variables: variables, excluding: excluded, options: options))
-        guard !result.diagnostics.isEmpty else { return [] }
+        let problems = QueryCache.check(
+            QueryCache.Key(query, variables: variables, excluding: excluded, options: options)
+        ).diagnostics
+        guard !problems.isEmpty else { return [] }
         let locator = QueryLocator(
             query, source: source, fallback: fallback, file: file, valueOffset: valueOffset, container: container)
-        return result.diagnostics.map { d in
+        return problems.map { d in
             locator.diagnostic(d.severity == .error ? .error : .warning, id: d.id.rawValue, d.message, at: d.range)
         }
     }
