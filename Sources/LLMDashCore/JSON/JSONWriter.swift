@@ -118,31 +118,38 @@ public enum JSONWriter {
     }
 
     static func writeString(_ s: String, into out: inout ByteBuffer) {
-        var s = s
-        s.withUTF8 { bytes in
-            out.append(UInt8(ascii: "\""))
-            // Runs of bytes that need no escaping are copied whole; the scan for the next byte that does
-            // looks at eight bytes at a time.
-            let n = bytes.count
-            let base = UnsafeRawPointer(bytes.baseAddress)
-            var runStart = 0
-            var i = 0
-            while i < n {
-                if i + 8 <= n, let base, !anyNeedsEscape(base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
-                    i += 8
-                    continue
-                }
-                let byte = bytes[i]
-                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                    out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
-                    writeEscaped(byte, into: &out)
-                    runStart = i + 1
-                }
-                i += 1
-            }
-            out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<n]))
-            out.append(UInt8(ascii: "\""))
+        // A native string lends its UTF-8 as it is; only another kind needs a copy to make it contiguous.
+        let done: Void? = s.utf8.withContiguousStorageIfAvailable { writeString(utf8: $0, into: &out) }
+        if done == nil {
+            var s = s
+            s.withUTF8 { writeString(utf8: $0, into: &out) }
         }
+    }
+
+    /// Appends UTF-8 `bytes` as a quoted JSON string.
+    static func writeString(utf8 bytes: UnsafeBufferPointer<UInt8>, into out: inout ByteBuffer) {
+        out.append(UInt8(ascii: "\""))
+        // Runs of bytes that need no escaping are copied whole; the scan for the next byte that does
+        // looks at eight bytes at a time.
+        let n = bytes.count
+        let base = UnsafeRawPointer(bytes.baseAddress)
+        var runStart = 0
+        var i = 0
+        while i < n {
+            if i + 8 <= n, let base, !anyNeedsEscape(base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
+                i += 8
+                continue
+            }
+            let byte = bytes[i]
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
+                writeEscaped(byte, into: &out)
+                runStart = i + 1
+            }
+            i += 1
+        }
+        out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<n]))
+        out.append(UInt8(ascii: "\""))
     }
 
     /// Whether any of the eight bytes of `word` is a control character, a quote or a backslash.
@@ -284,7 +291,10 @@ struct ByteBuffer: ~Copyable {
     }
 
     mutating func append(_ text: String) {
-        var text = text
-        text.withUTF8 { append($0) }
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { append($0) }
+        if done == nil {
+            var text = text
+            text.withUTF8 { append($0) }
+        }
     }
 }
