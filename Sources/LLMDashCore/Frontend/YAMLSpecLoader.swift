@@ -105,7 +105,7 @@ public enum YAMLSpecLoader {
             if let link = readLink(item, ctx, dashboardLink: true) { dashboard.links.append(link) }
         }
         for item in spec.list("panels") ?? [] {
-            dashboard.panels += readPanels(item, ctx, signals)
+            readPanels(item, ctx, signals, into: &dashboard.panels)
         }
         for item in spec.list("rows") ?? [] {
             if let row = readRow(item, ctx, signals) { dashboard.rows.append(row) }
@@ -125,7 +125,7 @@ public enum YAMLSpecLoader {
         row.grafana = readGrafanaPassthrough(map, ctx)
         row.location = map.location("title") ?? ctx.location(node)
         for item in map.list("panels") ?? [] {
-            row.panels += readPanels(item, ctx, signals)
+            readPanels(item, ctx, signals, into: &row.panels)
         }
         return row
     }
@@ -291,30 +291,41 @@ public enum YAMLSpecLoader {
         return kinds + ["slo", "grafana"]
     }()
 
-    /// A panel entry: a plain panel, or a signal-level one that expands into one or more panels.
-    static func readPanels(_ node: YAMLNode, _ ctx: ReadContext, _ signals: SignalContext) -> [PanelSpec] {
-        guard let (kindName, body) = singleKey(node, ctx, what: "a panel", kinds: panelKinds) else { return [] }
-        if kindName == "slo" { return readSLOPanel(body, ctx).map { [.slo($0)] } ?? [] }
-        if kindName == "grafana" { return readRawGrafanaPanel(body, ctx).map { [$0] } ?? [] }
+    /// Appends the panels of a panel entry: a plain panel, or a signal-level one that expands into one or
+    /// more panels. A plain panel is moved into place rather than copied out of an array of one.
+    static func readPanels(
+        _ node: YAMLNode, _ ctx: ReadContext, _ signals: SignalContext, into panels: inout [PanelSpec]
+    ) {
+        if let panel = readPanelEntry(node, ctx, signals, into: &panels) { panels.append(panel) }
+    }
+
+    /// A plain panel, for the caller to append; signal-level panels are appended here.
+    private static func readPanelEntry(
+        _ node: YAMLNode, _ ctx: ReadContext, _ signals: SignalContext, into panels: inout [PanelSpec]
+    ) -> PanelSpec? {
+        guard let (kindName, body) = singleKey(node, ctx, what: "a panel", kinds: panelKinds) else { return nil }
+        if kindName == "slo" { return readSLOPanel(body, ctx).map { .slo($0) } }
+        if kindName == "grafana" { return readRawGrafanaPanel(body, ctx) }
         let isSignal: Bool
         if kindName == "heatmap", case .mapping(let m) = body {
             isSignal = m.pairs.contains { if case .scalar(let k) = $0.key { k.value == "signal" } else { false } }
         } else {
             isSignal = PanelType(rawValue: kindName) == nil
         }
-        if kindName == "logs" { return readLogsPanel(body, ctx).map { [$0] } ?? [] }
-        if kindName == "alertlist" { return readAlertListPanel(body, ctx).map { [$0] } ?? [] }
+        if kindName == "logs" { return readLogsPanel(body, ctx) }
+        if kindName == "alertlist" { return readAlertListPanel(body, ctx) }
         if isSignal, let kind = SignalPanelRequest.Kind(rawValue: kindName) {
-            guard let request = readSignalPanel(kind, body, ctx) else { return [] }
-            var (panels, found) = SignalExpander.expand(request, in: signals)
+            guard let request = readSignalPanel(kind, body, ctx) else { return nil }
+            var (expanded, found) = SignalExpander.expand(request, in: signals)
             ctx.record(found)
             if let recording = request.recordingRules {
-                for i in panels.indices { panels[i].recordingRules = recording }
+                for i in expanded.indices { expanded[i].recordingRules = recording }
             }
-            return panels
+            panels += expanded
+            return nil
         }
-        guard let type = PanelType(rawValue: kindName) else { return readPanel(node, ctx).map { [$0] } ?? [] }
-        return readPanel(type, body, node, ctx).map { [$0] } ?? []
+        guard let type = PanelType(rawValue: kindName) else { return readPanel(node, ctx) }
+        return readPanel(type, body, node, ctx)
     }
 
     static let signalPanelKeys: [SignalPanelRequest.Kind: KeyList] = {

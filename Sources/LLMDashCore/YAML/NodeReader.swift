@@ -260,9 +260,10 @@ struct KeyList: Sendable {
         bits = packed.reduce(0) { $0 | $1.filterBit }
     }
 
-    func contains(_ key: PackedKey, _ text: String) -> Bool {
+    /// `text` gives the key as a string, wanted only when the packs cannot settle it.
+    func contains(_ key: PackedKey, _ text: () -> String) -> Bool {
         guard bits & key.filterBit != 0 else { return false }
-        for i in packed.indices where packed[i].matches(key) ?? (names[i] == text) { return true }
+        for i in packed.indices where packed[i].matches(key) ?? (names[i] == text()) { return true }
         return false
     }
 }
@@ -329,7 +330,9 @@ struct MappingReader {
     private func index(of key: String) -> Int? {
         // Most keys asked for are absent: their length and first byte settle it without packing them.
         let utf8 = key.utf8
-        guard bits & PackedKey.bit(length: utf8.count, first: utf8.first ?? 0) != 0 else { return nil }
+        // Through the contiguous bytes: `utf8.first` costs several times more.
+        let first = utf8.withContiguousStorageIfAvailable { $0.first ?? 0 } ?? utf8.first ?? 0
+        guard bits & PackedKey.bit(length: utf8.count, first: first) != 0 else { return nil }
         return index(of: PackedKey(key), key)
     }
 
@@ -349,9 +352,27 @@ struct MappingReader {
     /// Explicit keys first (a repeated one is an error); then keys from `<<` merges that are not already set.
     private mutating func collect(_ pairs: [YAMLPair], source: Int32, depth: Int) {
         var merges: [YAMLNode] = []
+        // The nodes are read in place, through the buffer: copying a node out costs more than the rest.
+        let complete = pairs.withUnsafeBufferPointer { pairs in
+            collect(pairs, source: source, depth: depth, merges: &merges)
+        }
+        guard complete else { return }
+        for source in merges {
+            guard case .mapping(let mapping) = source, depth < 8 else {
+                ctx.error("spec.type", "a merge key (<<) needs a mapping", at: source)
+                continue
+            }
+            merged.append(mapping.pairs)
+            collect(mapping.pairs, source: Int32(merged.count), depth: depth + 1)
+        }
+    }
+
+    /// The explicit keys; false when the node budget ran out.
+    private mutating func collect(
+        _ pairs: UnsafeBufferPointer<YAMLPair>, source: Int32, depth: Int, merges: inout [YAMLNode]
+    ) -> Bool {
         for i in pairs.indices {
-            // The nodes are read in place (`pairs[i].key.…`): copying a node out costs more than the rest.
-            guard ctx.spend(pairs[i].key) else { return }
+            guard ctx.spend(pairs[i].key) else { return false }
             guard let key = pairs[i].key.scalarValue else {
                 ctx.error("spec.type", "keys in \(what) must be strings", at: pairs[i].key)
                 continue
@@ -377,14 +398,7 @@ struct MappingReader {
             bits |= packed.filterBit
             slots.append(Slot(packed: packed, source: source, index: Int32(i)))
         }
-        for source in merges {
-            guard case .mapping(let mapping) = source, depth < 8 else {
-                ctx.error("spec.type", "a merge key (<<) needs a mapping", at: source)
-                continue
-            }
-            merged.append(mapping.pairs)
-            collect(mapping.pairs, source: Int32(merged.count), depth: depth + 1)
-        }
+        return true
     }
 
     /// Reports every key not in `allowed`.
@@ -392,9 +406,8 @@ struct MappingReader {
 
     /// Reports every key not in `allowed`.
     func allow(_ allowed: KeyList) {
-        for slot in slots {
+        for slot in slots where !allowed.contains(slot.packed, { keyText(slot) }) {
             let key = keyText(slot)
-            if allowed.contains(slot.packed, key) { continue }
             var notes: [String] = []
             if let guess = Suggestions.closest(to: key, in: allowed.names) {
                 notes.append("did you mean '\(guess)'?")
