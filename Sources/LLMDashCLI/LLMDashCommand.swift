@@ -98,8 +98,8 @@ enum Terminal {
     static var stdoutIsTerminal: Bool { isatty(1) == 1 && !noColor }
 
     /// Prints one file's diagnostics (sorted by location) to stderr as a build streams them.
-    static let printFileDiagnostics: DiagnosticConsumer = { diagnostics, sources in
-        let renderer = DiagnosticRenderer(sources: sources, useColor: stderrIsTerminal)
+    static let printFileDiagnostics: DiagnosticConsumer = { diagnostics, file in
+        let renderer = DiagnosticRenderer(files: file.map { [$0] } ?? [], useColor: stderrIsTerminal)
         put(diagnostics.locationOrder().map { renderer.render(diagnostics[$0]) }.joined(), fd: 2)
     }
 

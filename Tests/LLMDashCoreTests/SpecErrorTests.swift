@@ -195,6 +195,25 @@ import Testing
                 """)
     }
 
+    /// Quoting from a read source file gives the same text as quoting from its text: CRLF line ends dropped,
+    /// long lines cut, nothing quoted past the last line.
+    @Test func quotingFromTheSourceFileMatchesQuotingFromItsText() {
+        let long = String(repeating: "x", count: 450)
+        let yaml = Self.header + "spec:\r\n  refrsh: 1m\r\n  title: \(long)\n"
+        let file = SourceFile(path: "spec.yaml", text: yaml)
+        let diagnostics = [
+            Diagnostic.warning("test.a", "first", at: file.location(ofByte: yaml.utf8.count - 20)),
+            .warning("test.b", "second", at: SourceLocation(file: "spec.yaml", line: 5, column: 3)),
+            .warning("test.c", "past the end", at: SourceLocation(file: "spec.yaml", line: 99, column: 1)),
+        ]
+        let fromText = DiagnosticRenderer(sources: ["spec.yaml": yaml]).render(diagnostics)
+        let fromFile = DiagnosticRenderer(files: [file]).render(diagnostics)
+        #expect(fromFile == fromText)
+        #expect(fromFile.contains("5 |   refrsh: 1m\n"))
+        #expect(fromFile.contains("6 |   title: " + String(long.prefix(391)) + "\n"))
+        #expect(!fromFile.contains("99 |"))
+    }
+
     @Test func columnsCountUTF8Bytes() {
         let yaml = "apiVersion: llmdash/v1\nkind: Dashboard\nmetadata: {title: \"é—\", uid: a, bogus: 1}\nspec: {}\n"
         let found = Self.summary(Self.load(yaml))

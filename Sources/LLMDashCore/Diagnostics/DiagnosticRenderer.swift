@@ -2,10 +2,13 @@
 public struct DiagnosticRenderer: Sendable {
     /// Source text per file name, to quote the offending line.
     public var sources: [String: String]
+    /// Read source files by name, to quote lines without scanning their text (ahead of `sources`).
+    public var files: [String: SourceFile]
     public var useColor: Bool
 
-    public init(sources: [String: String] = [:], useColor: Bool = false) {
+    public init(sources: [String: String] = [:], files: [SourceFile] = [], useColor: Bool = false) {
         self.sources = sources
+        self.files = Dictionary(files.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         self.useColor = useColor
     }
 
@@ -16,9 +19,7 @@ public struct DiagnosticRenderer: Sendable {
         }
         out += paint(diagnostic.severity.rawValue + ":", diagnostic.severity) + " " + diagnostic.message
         out += " [\(diagnostic.id)]\n"
-        if let location = diagnostic.location, let text = sources[location.file],
-            let line = Self.line(location.line, of: text)
-        {
+        if let location = diagnostic.location, let line = quotedLine(location) {
             let gutter = String(location.line)
             out += "\(gutter) | \(line)\n"
             out +=
@@ -46,6 +47,20 @@ public struct DiagnosticRenderer: Sendable {
         return "\u{1B}[\(code)m\(text)\u{1B}[0m"
     }
 
+    /// The line a location points into, from `files` or else `sources`.
+    private func quotedLine(_ location: SourceLocation) -> String? {
+        guard let file = files[location.file] else {
+            return sources[location.file].flatMap { Self.line(location.line, of: $0) }
+        }
+        guard location.line >= 1, location.line <= file.lineCount else { return nil }
+        return Self.clipped(file.line(location.line))
+    }
+
+    /// A quoted line cut to 400 bytes' worth of characters.
+    static func clipped(_ line: String) -> String {
+        line.utf8.count > 400 ? String(line.prefix(400)) : line
+    }
+
     /// The given 1-based line of `text`, without its line break; nil when out of range.
     static func line(_ number: Int, of text: String) -> String? {
         guard number >= 1 else { return nil }
@@ -64,8 +79,7 @@ public struct DiagnosticRenderer: Sendable {
         guard current == number else { return nil }
         var line = String(Substring(utf8[start..<index]))
         if line.hasSuffix("\r") { line.removeLast() }
-        if line.utf8.count > 400 { line = String(line.prefix(400)) }
-        return line
+        return clipped(line)
     }
 
     /// Whitespace that lines a caret up under a UTF-8 byte column, keeping tabs as tabs.

@@ -79,8 +79,9 @@ public struct BuildReport: Sendable {
     public var hasErrors: Bool { streamed.errors > 0 || diagnostics.hasErrors }
 }
 
-/// Receives a build's diagnostics file by file, in the order of the files, with the source lines they quote.
-public typealias DiagnosticConsumer = @Sendable (_ diagnostics: [Diagnostic], _ sources: [String: String]) -> Void
+/// Receives a build's diagnostics file by file, in the order of the files, with the file whose lines they quote
+/// (nil for dashboards and SLOs from Swift code).
+public typealias DiagnosticConsumer = @Sendable (_ diagnostics: [Diagnostic], _ file: SourceFile?) -> Void
 
 /// Counts of the diagnostics a build handed to its consumer.
 public struct StreamedDiagnostics: Sendable, Hashable {
@@ -108,7 +109,7 @@ public struct StreamedDiagnostics: Sendable, Hashable {
 /// build of thousands of files never holds all their diagnostics, and the consumer still sees them in file order.
 final class OrderedDiagnostics: Sendable {
     private let consumer: DiagnosticConsumer
-    private let state: Mutex<(next: Int, pending: [Int: ([Diagnostic], [String: String])], counts: StreamedDiagnostics)>
+    private let state: Mutex<(next: Int, pending: [Int: ([Diagnostic], SourceFile?)], counts: StreamedDiagnostics)>
 
     init(_ consumer: @escaping DiagnosticConsumer) {
         self.consumer = consumer
@@ -116,9 +117,9 @@ final class OrderedDiagnostics: Sendable {
     }
 
     /// Slot `index` (numbered from 0 in the order the consumer should see them) is complete.
-    func deliver(_ index: Int, _ diagnostics: [Diagnostic], sources: [String: String]) {
+    func deliver(_ index: Int, _ diagnostics: [Diagnostic], file: SourceFile?) {
         state.withLock { state in
-            state.pending[index] = (diagnostics, sources)
+            state.pending[index] = (diagnostics, diagnostics.isEmpty ? nil : file)
             while let (found, quoted) = state.pending.removeValue(forKey: state.next) {
                 state.counts.count(found)
                 if !found.isEmpty { consumer(found, quoted) }
@@ -171,15 +172,15 @@ public enum Compiler {
         let (files, fileDiagnostics) = specFiles(in: paths)
         // Slot 0 is the Swift front end's input, slot i + 1 the file files[i].
         let stream = consumer.map(OrderedDiagnostics.init)
-        @Sendable func finished(_ slot: Int, _ outcome: FileOutcome) -> FileOutcome {
-            guard let stream else { return outcome }
-            var kept = outcome
-            stream.deliver(slot, outcome.diagnostics, sources: outcome.source.map { [$0.0: $0.1] } ?? [:])
-            kept.diagnostics = []
-            kept.source = nil
-            return kept
+        // With a consumer, a file's diagnostics go to it as soon as the file is compiled, quoting the file itself.
+        @Sendable func compileFile(_ slot: Int, _ loaded: LoadedFile, slos: [SLOSpec]) -> FileOutcome {
+            guard let stream else { return FileOutcome(loaded, slos: slos, options: options, sink: sink) }
+            var outcome = FileOutcome(loaded, slos: slos, options: options, sink: sink, excerpt: false)
+            stream.deliver(slot, outcome.diagnostics, file: loaded.file)
+            outcome.diagnostics = []
+            return outcome
         }
-        if extra.isEmpty, extraSLOs.isEmpty { stream?.deliver(0, [], sources: [:]) }
+        if extra.isEmpty, extraSLOs.isEmpty { stream?.deliver(0, [], file: nil) }
         // A dashboard may show an SLO from any file of the build, so the dashboards that show one wait until
         // every file has been read. Every other file is compiled as soon as it is read and only its outcome
         // is kept, so memory stays flat however many files there are.
@@ -194,7 +195,7 @@ public enum Compiler {
                     $0.slos[i] = loaded.slos
                 }
             } else {
-                let outcome = finished(i + 1, FileOutcome(loaded, slos: [], options: options, sink: sink))
+                let outcome = compileFile(i + 1, loaded, slos: [])
                 read.withLock {
                     $0.outcomes[i] = outcome
                     $0.slos[i] = loaded.slos
@@ -208,12 +209,13 @@ public enum Compiler {
         let compiled = Mutex<[Int: FileOutcome]>([:])
         DispatchQueue.concurrentPerform(iterations: late.count) { k in
             guard let loaded = waiting[late[k]] else { return }
-            let outcome = finished(late[k] + 1, FileOutcome(loaded, slos: slos, options: options, sink: sink))
+            let outcome = compileFile(late[k] + 1, loaded, slos: slos)
             compiled.withLock { $0[late[k]] = outcome }
         }
         compiled.withLock { outcomes.merge($0) { $1 } }
-        var extraOutcome = FileOutcome(extraInput, slos: slos, options: options, sink: sink)
-        if !extra.isEmpty || !extraSLOs.isEmpty { extraOutcome = finished(0, extraOutcome) }
+        let extraOutcome =
+            extra.isEmpty && extraSLOs.isEmpty
+            ? FileOutcome(extraInput, slos: slos, options: options, sink: sink) : compileFile(0, extraInput, slos: slos)
         var report = assemble([extraOutcome] + files.indices.map { outcomes[$0] ?? FileOutcome() }, options: options)
         report.diagnostics = fileDiagnostics + report.diagnostics
         if let stream { report.streamed = stream.counts }
@@ -459,7 +461,8 @@ struct FileOutcome: Sendable {
 
     init() {}
 
-    init(_ loaded: LoadedFile, slos all: [SLOSpec], options: BuildOptions, sink: OutputSink) {
+    /// Compiles the file's dashboards and SLOs; with `excerpt`, keeps the source lines its diagnostics quote.
+    init(_ loaded: LoadedFile, slos all: [SLOSpec], options: BuildOptions, sink: OutputSink, excerpt: Bool = true) {
         diagnostics = loaded.diagnostics
         for spec in loaded.dashboards {
             let (more, summary) = Compiler.compile(spec, file: loaded.file, slos: all, options: options, sink: sink)
@@ -474,7 +477,9 @@ struct FileOutcome: Sendable {
                 diagnostics += Compiler.deliver(outputs, namespace: slo.id, options, slo.location, sink)
             }
         }
-        if let file = loaded.file, !diagnostics.isEmpty { source = (file.path, Self.excerpt(file, for: diagnostics)) }
+        if excerpt, let file = loaded.file, !diagnostics.isEmpty {
+            source = (file.path, Self.excerpt(file, for: diagnostics))
+        }
     }
 
     /// The source with only the lines diagnostics quote: line numbers stay valid, memory stays small.
