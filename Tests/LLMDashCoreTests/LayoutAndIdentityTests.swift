@@ -79,6 +79,26 @@ import Testing
         #expect(a.rows[0].panels[0].id == b.rows[0].panels[1].id)
     }
 
+    @Test func repeatedKeysAndIdsNameTheFirstPanel() {
+        var d = DashboardSpec(uid: "d", title: "D")
+        d.panels = (1...4).map { line in
+            var p = Self.panel(.stat, line == 3 ? "Other" : "Same")
+            p.id = line == 4 ? 8 : 7
+            p.location = SourceLocation(file: "d.yaml", line: line, column: 5)
+            return p
+        }
+        let (resolved, diagnostics) = Resolver.resolve(d)
+        // The same key with the same id clashes once; every later use of a key names its first panel.
+        #expect(
+            diagnostics.map { "\($0.id) \($0.location.map(\.line) ?? 0) \($0.notes.first ?? "")" } == [
+                "spec.duplicate-key 2 the other is at d.yaml:1:5",
+                "spec.duplicate-id 3 ",
+                "spec.duplicate-key 4 the other is at d.yaml:1:5",
+            ])
+        #expect(diagnostics[1].message == "panel id 7 of 'other' is already used by 'same'")
+        #expect(resolved.panels.map(\.id) == [7, 7, 7, 8])
+    }
+
     @Test func hashCollisionsProbeInsteadOfFailing() {
         // Enough panels that some 31-bit hashes collide; every panel still gets a distinct id.
         var d = DashboardSpec(uid: "d", title: "D")

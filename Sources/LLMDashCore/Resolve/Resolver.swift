@@ -36,8 +36,10 @@ public enum Resolver {
         return (resolved, diagnostics)
     }
 
+    /// Lays out and identifies a panel. It takes the panel over, so that the resolved panel holds it
+    /// without another copy.
     private static func place(
-        _ panel: PanelSpec, rowKey: String?, _ layout: inout FlowLayout, _ identities: inout IdentityTable,
+        _ panel: consuming PanelSpec, rowKey: String?, _ layout: inout FlowLayout, _ identities: inout IdentityTable,
         _ diagnostics: inout [Diagnostic]
     ) -> ResolvedPanel? {
         let key = panel.key ?? rowKey.map { $0 + "/" + Slug.make(panel.title) } ?? Slug.make(panel.title)
@@ -119,19 +121,22 @@ public enum Resolver {
 
     static func checkPanel(_ panel: PanelSpec, _ diagnostics: inout [Diagnostic]) {
         var refIds: Set<String> = []
-        for (i, query) in panel.queries.enumerated() {
+        var i = 0
+        panel.queries.forEachInPlace { query in
+            defer { i += 1 }
             // A panel's only query cannot clash: no set is built for it.
             if panel.queries.count > 1 {
-                let refId = query.refId ?? RefID.make(i)
+                let refId = query.pointee.refId ?? RefID.make(i)
                 if !refIds.insert(refId).inserted {
                     diagnostics.append(
                         .error(
                             "spec.duplicate-refid", "refId '\(refId)' is used twice in panel '\(panel.title)'",
-                            at: query.location ?? panel.location))
+                            at: query.pointee.location ?? panel.location))
                 }
             }
-            if query.expr.isBlank {
-                diagnostics.append(.error("spec.empty-query", "query is empty", at: query.location ?? panel.location))
+            if query.pointee.expr.isBlank {
+                diagnostics.append(
+                    .error("spec.empty-query", "query is empty", at: query.pointee.location ?? panel.location))
             }
         }
         if let min = panel.field.min, let max = panel.field.max, min >= max {
@@ -215,7 +220,10 @@ public enum Slug {
     /// The slug of an all-ASCII text, byte by byte (the same as `make` gives, without case mapping or
     /// Unicode property lookups); nil when the text holds anything else.
     static func asciiSlug(_ text: String) -> String? {
-        let bytes = text.utf8
+        text.utf8.withContiguousStorageIfAvailable(asciiSlug) ?? nil
+    }
+
+    private static func asciiSlug(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
         // At most one byte out per byte in: letters and digits, and one dash per gap before them.
         let slug = String(unsafeUninitializedCapacity: bytes.count) { out in
@@ -268,25 +276,24 @@ struct IdentityTable {
     mutating func claim(key: String, explicit: Int?, location: SourceLocation?, _ diagnostics: inout [Diagnostic])
         -> Int
     {
-        if let first = byKey[key] {
+        // One lookup in the usual case of a new key; a repeated key keeps the first one's location.
+        if let first = byKey.updateValue(location, forKey: key) {
+            byKey.updateValue(first, forKey: key)
             diagnostics.append(
                 .error(
                     "spec.duplicate-key", "two panels share the key '\(key)'", at: location,
                     notes: (first.map { ["the other is at \($0)"] } ?? []) + [
                         "give one of them a distinct 'key' or title"
                     ]))
-        } else {
-            byKey[key] = location
         }
         if let explicit {
             if explicit < 1 { diagnostics.append(.error("spec.id", "panel ids must be positive", at: location)) }
-            if let other = byID[explicit], other != key {
+            if let other = byID.updateValue(key, forKey: explicit), other != key {
                 diagnostics.append(
                     .error(
                         "spec.duplicate-id", "panel id \(explicit) of '\(key)' is already used by '\(other)'",
                         at: location))
             }
-            byID[explicit] = key
             return explicit
         }
         // Two keys hashing alike (rare below thousands of panels): the later one probes onward, deterministically.

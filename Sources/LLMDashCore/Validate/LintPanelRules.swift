@@ -1,3 +1,5 @@
+import Synchronization
+
 /// `lint.unknown-unit`: a unit Grafana does not know, or a custom unit that renders badly.
 enum UnknownUnitLint {
     static let rule = LintRule(
@@ -85,6 +87,19 @@ enum UnknownUnitLint {
     /// What is wrong with a unit id, if anything.
     static func problem(with unit: String) -> (message: String, notes: [String])? {
         if unit.isEmpty || GrafanaUnits.known.contains(unit) { return nil }
+        // Dashboards built from one library repeat the same odd units: work each out once.
+        if let known = problems.withLock({ $0[unit] }) { return known }
+        let problem = findProblem(with: unit)
+        problems.withLock { cache in
+            if cache.count < 1024 { cache.updateValue(problem, forKey: unit) }
+        }
+        return problem
+    }
+
+    /// The problems of units seen so far (nil for a unit that has none), by unit; bounded.
+    private static let problems = Mutex<[String: (message: String, notes: [String])?]>([:])
+
+    private static func findProblem(with unit: String) -> (message: String, notes: [String])? {
         if let prefix = customPrefixes.first(where: unit.hasPrefix) {
             let text = unit.dropFirst(prefix.count)
             if text.isEmpty {
@@ -187,51 +202,91 @@ enum OverlapLint {
         var what: String { isRow ? "row '\(title)'" : "panel '\(title)'" }
     }
 
-    /// Every panel and row header of a dashboard, in order.
-    static func boxes(_ dashboard: ResolvedDashboard) -> [Box] {
-        var out: [Box] = []
-        out.reserveCapacity(dashboard.panels.count + dashboard.rows.reduce(0) { $0 + 1 + $1.panels.count })
-        out += dashboard.panels.map { Box(title: $0.spec.title, grid: $0.grid, location: $0.spec.location) }
-        for row in dashboard.rows {
-            out.append(Box(isRow: true, title: row.spec.title, grid: row.grid, location: row.spec.location))
-            out += row.panels.map { Box(title: $0.spec.title, grid: $0.grid, location: $0.spec.location) }
+    /// The overlaps of a resolved dashboard's panels and row headers. Only the grid positions are gathered;
+    /// a box's title and location are looked up for the few that are reported.
+    static func check(_ dashboard: ResolvedDashboard) -> [Diagnostic] {
+        // Where each box is in the dashboard: a top-level panel, a row header, or a panel of a row.
+        enum Place {
+            case panel(Int)
+            case row(Int)
+            case rowPanel(Int, Int)
         }
-        return out
+        var grids: [GridPos] = []
+        var places: [Place] = []
+        let count = dashboard.panels.count + dashboard.rows.reduce(0) { $0 + 1 + $1.panels.count }
+        grids.reserveCapacity(count)
+        places.reserveCapacity(count)
+        // Positions are read in place: a resolved panel holds its whole spec.
+        dashboard.panels.withUnsafeBufferPointer { panels in
+            for p in panels.indices {
+                grids.append(panels[p].grid)
+                places.append(.panel(p))
+            }
+        }
+        for (r, row) in dashboard.rows.enumerated() {
+            grids.append(row.grid)
+            places.append(.row(r))
+            row.panels.withUnsafeBufferPointer { panels in
+                for p in panels.indices {
+                    grids.append(panels[p].grid)
+                    places.append(.rowPanel(r, p))
+                }
+            }
+        }
+        func box(_ panel: ResolvedPanel) -> Box {
+            Box(title: panel.spec.title, grid: panel.grid, location: panel.spec.location)
+        }
+        return check(grids) { i in
+            switch places[i] {
+            case .panel(let p):
+                return box(dashboard.panels[p])
+            case .row(let r):
+                let row = dashboard.rows[r]
+                return Box(isRow: true, title: row.spec.title, grid: row.grid, location: row.spec.location)
+            case .rowPanel(let r, let p):
+                return box(dashboard.rows[r].panels[p])
+            }
+        }
     }
 
-    /// Reports each box that overlaps an earlier one (in dashboard order) once, naming the earliest. A sweep
-    /// down the grid compares each box only with those still open at its top edge, so the flow layout's
-    /// thousands of panels cost a few comparisons each.
+    /// Reports each box that overlaps an earlier one (in dashboard order) once, naming the earliest.
     static func check(_ boxes: [Box]) -> [Diagnostic] {
+        check(boxes.map(\.grid)) { boxes[$0] }
+    }
+
+    /// The overlap check on grid positions in dashboard order; `box` gives the box at an index, for messages.
+    /// A sweep down the grid compares each box only with those still open at its top edge, so the flow
+    /// layout's thousands of panels cost a few comparisons each.
+    static func check(_ grids: [GridPos], box: (Int) -> Box) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         var partner: [Int: Int] = [:]
         // Top to bottom; the flow layout already places them so.
-        let inOrder = boxes.indices.dropFirst().allSatisfy { boxes[$0 - 1].grid.y <= boxes[$0].grid.y }
-        let order =
-            inOrder ? Array(boxes.indices) : boxes.indices.sorted { (boxes[$0].grid.y, $0) < (boxes[$1].grid.y, $1) }
+        let inOrder = grids.indices.dropFirst().allSatisfy { grids[$0 - 1].y <= grids[$0].y }
+        let order = inOrder ? Array(grids.indices) : grids.indices.sorted { (grids[$0].y, $0) < (grids[$1].y, $1) }
         var open: [Int] = []
         for i in order {
-            let g = boxes[i].grid
-            open.removeAll { boxes[$0].grid.y + boxes[$0].grid.h <= g.y }
-            for j in open where overlap(boxes[j].grid, g) {
+            let g = grids[i]
+            open.removeAll { grids[$0].y + grids[$0].h <= g.y }
+            for j in open where overlap(grids[j], g) {
                 let (later, earlier) = (max(i, j), min(i, j))
                 partner[later] = min(partner[later] ?? earlier, earlier)
             }
             open.append(i)
         }
-        for (i, box) in boxes.enumerated() {
-            let g = box.grid
+        for (i, g) in grids.enumerated() {
             if g.x < 0 || g.x + g.w > 24 {
+                let here = box(i)
                 diagnostics.append(
                     .warning(
-                        rule.id, "\(box.what) spans columns \(g.x)–\(g.x + g.w), outside the grid's 24 columns",
-                        at: box.location))
+                        rule.id, "\(here.what) spans columns \(g.x)–\(g.x + g.w), outside the grid's 24 columns",
+                        at: here.location))
             } else if let j = partner[i] {
-                let other = boxes[j]
+                let here = box(i)
+                let other = box(j)
                 let o = other.grid
                 diagnostics.append(
                     .warning(
-                        rule.id, "\(box.what) overlaps \(other.what)", at: box.location,
+                        rule.id, "\(here.what) overlaps \(other.what)", at: here.location,
                         notes: ["\(other.what) is at columns \(o.x)–\(o.x + o.w), rows \(o.y)–\(o.y + o.h)"]))
             }
         }

@@ -50,7 +50,7 @@ public enum Linter {
                 variables: variables, excluding: variable.name, context: context, valueOffset: start,
                 container: variable.query)
         }
-        diagnostics += OverlapLint.check(OverlapLint.boxes(resolved))
+        diagnostics += OverlapLint.check(resolved)
         return diagnostics
     }
 
@@ -103,18 +103,6 @@ enum FindingCache {
             if cache.count < QueryCache.limit { cache[key] = result }
         }
         return result
-    }
-}
-
-extension Array {
-    /// Calls `body` with a pointer to each element in turn, valid only during the call. Reading a few
-    /// properties through it (`element.pointee.queries`) copies just those, where iterating the array would
-    /// copy each whole element: a panel spec has dozens of fields.
-    func forEachInPlace(_ body: (UnsafePointer<Element>) throws -> Void) rethrows {
-        try withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            for i in buffer.indices { try body(base + i) }
-        }
     }
 }
 
