@@ -335,15 +335,26 @@ public enum GrafanaEmitter {
             options(spec, into: &w)
             w.member("repeat", spec.repeatVariable)
             if spec.repeatVariable != nil { w.member("repeatDirection", spec.repeatDirection ?? "h") }
-            switch spec.type {
+            // The targets are written by index: an enumerated sequence would copy each query, and a
+            // closure naming `spec` the whole panel spec.
+            let panelType = spec.type
+            switch panelType {
             case .text, .alertlist: break
             case .logs:
-                w.array("targets", (spec.logs?.queries ?? []).enumerated()) {
-                    logTarget($1.element, index: $1.offset, datasource: ds, into: &$0)
+                let queries = spec.logs?.queries ?? []
+                w.array("targets") { w in
+                    for i in queries.indices {
+                        w.element()
+                        logTarget(queries[i], index: i, datasource: ds, into: &w)
+                    }
                 }
             default:
-                w.array("targets", spec.queries.enumerated()) {
-                    target($1.element, index: $1.offset, panelType: spec.type, datasource: ds, into: &$0)
+                let queries = spec.queries
+                w.array("targets") { w in
+                    for i in queries.indices {
+                        w.element()
+                        target(queries[i], index: i, panelType: panelType, datasource: ds, into: &w)
+                    }
                 }
             }
             w.member("timeFrom", spec.timeFrom)
