@@ -45,6 +45,12 @@ public enum YAMLSpecLoader {
 
     // MARK: Dashboard
 
+    static let dashboardSpecKeys = KeyList([
+        "backend", "datasource", "time", "refresh", "timezone", "weekStart", "graphTooltip", "editable", "liveNow",
+        "refreshIntervals", "variables", "annotations", "links", "panels", "rows", "recordingRules", "datasources",
+        "exemplars", "grafana",
+    ])
+
     static func readDashboard(_ top: MappingReader, _ ctx: ReadContext) -> DashboardSpec? {
         guard let metaNode = top.required("metadata"),
             let meta = MappingReader(metaNode, ctx, what: "metadata")
@@ -61,11 +67,7 @@ public enum YAMLSpecLoader {
         guard let specNode = top.required("spec"), let spec = MappingReader(specNode, ctx, what: "spec") else {
             return dashboard
         }
-        spec.allow([
-            "backend", "datasource", "time", "refresh", "timezone", "weekStart", "graphTooltip", "editable", "liveNow",
-            "refreshIntervals", "variables", "annotations", "links", "panels", "rows", "recordingRules", "datasources",
-            "exemplars", "grafana",
-        ])
+        spec.allow(dashboardSpecKeys)
         dashboard.backend = spec.choice("backend", as: Backend.self)
         if let node = spec.value("recordingRules") { dashboard.recordingRules = readRecordingRules(node, ctx) }
         dashboard.datasource = spec.string("datasource")
@@ -143,6 +145,21 @@ public enum YAMLSpecLoader {
         return (kind, pair.value)
     }
 
+    static let variableKeys: [VariableSpec.Kind: KeyList] = Dictionary(
+        uniqueKeysWithValues: VariableSpec.Kind.allCases.map { kind in
+            let common = ["name", "label", "description", "hide"]
+            let specific: [String] =
+                switch kind {
+                case .datasource: ["query", "regex", "current"]
+                case .query:
+                    ["query", "datasource", "multi", "includeAll", "allValue", "refresh", "sort", "regex", "current"]
+                case .custom: ["values", "current", "multi", "includeAll", "allValue"]
+                case .interval: ["values", "current", "auto"]
+                case .constant, .textbox: ["value"]
+                }
+            return (kind, KeyList(common + specific))
+        })
+
     static func readVariable(_ node: YAMLNode, _ ctx: ReadContext, backend: Backend?) -> VariableSpec? {
         if case .scalar = node, let name = ctx.string(node, what: "a variable") {
             // A standard variable by name: the backend decides its query.
@@ -168,17 +185,7 @@ public enum YAMLSpecLoader {
             let kind = VariableSpec.Kind(rawValue: kindName),
             let map = MappingReader(body, ctx, what: "a \(kindName) variable")
         else { return nil }
-        let common = ["name", "label", "description", "hide"]
-        let specific: [String] =
-            switch kind {
-            case .datasource: ["query", "regex", "current"]
-            case .query:
-                ["query", "datasource", "multi", "includeAll", "allValue", "refresh", "sort", "regex", "current"]
-            case .custom: ["values", "current", "multi", "includeAll", "allValue"]
-            case .interval: ["values", "current", "auto"]
-            case .constant, .textbox: ["value"]
-            }
-        map.allow(common + specific)
+        map.allow(variableKeys[kind] ?? KeyList([]))
         var variable = VariableSpec(kind: kind, name: map.requiredString("name") ?? "")
         variable.location = map.location("name") ?? ctx.location(node)
         variable.label = map.string("label")

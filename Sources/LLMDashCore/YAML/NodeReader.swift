@@ -252,19 +252,34 @@ struct PackedKey: Sendable {
 struct KeyList: Sendable {
     let names: [String]
     private let packed: [PackedKey]
-    private let bits: UInt64
+    /// For each bit of `PackedKey.filterBit`, the indices of the ASCII names with that bit; empty for a short
+    /// list, which is scanned.
+    private let byBit: [[Int]]
 
     init(_ names: [String]) {
         self.names = names
         packed = names.map { PackedKey($0) }
-        bits = packed.reduce(0) { $0 | $1.filterBit }
+        var byBit: [[Int]] = []
+        if names.count > 8 {
+            byBit = Array(repeating: [], count: 64)
+            for (i, key) in packed.enumerated() where key.isASCII {
+                byBit[key.filterBit.trailingZeroBitCount].append(i)
+            }
+        }
+        self.byBit = byBit
     }
 
     /// `text` gives the key as a string, wanted only when the packs cannot settle it.
     func contains(_ key: PackedKey, _ text: () -> String) -> Bool {
-        guard bits & key.filterBit != 0 else { return false }
-        for i in packed.indices where packed[i].matches(key) ?? (names[i] == text()) { return true }
-        return false
+        // An ASCII key can only equal a name of the same bytes, which has the same bit; a key that is not
+        // ASCII is compared with every name.
+        if key.isASCII, !byBit.isEmpty {
+            for i in byBit[key.filterBit.trailingZeroBitCount] where packed[i].matches(key) ?? (names[i] == text()) {
+                return true
+            }
+            return false
+        }
+        return packed.indices.contains { packed[$0].matches(key) ?? (names[$0] == text()) }
     }
 }
 
@@ -439,11 +454,24 @@ struct MappingReader {
         return nil
     }
 
-    func string(_ key: String) -> String? { value(key).flatMap { ctx.string($0, what: "'\(key)'") } }
+    /// Reads the value of `key` in place (copying a node costs more than reading a scalar from it), treating an
+    /// explicit null as absent.
+    @inline(__always)
+    private func read<R>(_ key: String, _ body: (YAMLNode) -> R?) -> R? {
+        guard let i = index(of: key) else { return nil }
+        let slot = slots[i]
+        let pairs = slot.source == 0 ? pairs : merged[Int(slot.source) - 1]
+        return pairs.withUnsafeBufferPointer { pairs in
+            let value = pairs[Int(slot.index)].value
+            return ctx.isNullNode(value) ? nil : body(value)
+        }
+    }
+
+    func string(_ key: String) -> String? { read(key) { ctx.string($0, what: "'\(key)'") } }
     func requiredString(_ key: String) -> String? { required(key).flatMap { ctx.string($0, what: "'\(key)'") } }
-    func int(_ key: String) -> Int? { value(key).flatMap { ctx.int($0, what: "'\(key)'") } }
-    func double(_ key: String) -> Double? { value(key).flatMap { ctx.double($0, what: "'\(key)'") } }
-    func bool(_ key: String) -> Bool? { value(key).flatMap { ctx.bool($0, what: "'\(key)'") } }
+    func int(_ key: String) -> Int? { read(key) { ctx.int($0, what: "'\(key)'") } }
+    func double(_ key: String) -> Double? { read(key) { ctx.double($0, what: "'\(key)'") } }
+    func bool(_ key: String) -> Bool? { read(key) { ctx.bool($0, what: "'\(key)'") } }
     func strings(_ key: String) -> [String]? { value(key).flatMap { ctx.strings($0, what: "'\(key)'") } }
     func list(_ key: String) -> [YAMLNode]? { value(key).flatMap { ctx.list($0, what: "'\(key)'") } }
     func choice(_ key: String, _ allowed: [String]) -> String? {
