@@ -6,10 +6,13 @@ import Synchronization
 enum QueryCache {
     /// What a query's check result depends on: its text, the variables it mentions and the parser options.
     struct Key: Hashable, Sendable {
-        var query: String
+        let query: String
         /// The dashboard's variables that the query refers to, sorted.
-        var variables: [String]
-        var options: ParserOptions
+        let variables: [String]
+        let options: ParserOptions
+        /// The hash of the fields above, worked out once when the key is made rather than each time a cache
+        /// looks it up (under its lock, which the build's threads share).
+        private let hash: Int
 
         /// The key of `query` on a dashboard whose variables are `variables`, less `excluded` (a variable's
         /// own query may not refer to itself).
@@ -17,7 +20,18 @@ enum QueryCache {
             self.query = query
             self.variables = QueryCache.mentioned(in: query, of: variables, excluding: excluded)
             self.options = options
+            var hasher = Hasher()
+            hasher.combine(query)
+            hasher.combine(self.variables)
+            hasher.combine(options)
+            hash = hasher.finalize()
         }
+
+        static func == (a: Key, b: Key) -> Bool {
+            a.hash == b.hash && a.query == b.query && a.variables == b.variables && a.options == b.options
+        }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
     }
 
     static let limit = 8192
