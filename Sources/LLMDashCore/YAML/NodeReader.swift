@@ -24,12 +24,19 @@ final class ReadContext {
     }
 
     /// Charges one visited node; false once the document has expanded past any sensible size.
-    func spend(_ node: YAMLNode) -> Bool {
+    func spend(_ node: YAMLNode) -> Bool { spend(at: node.offset) }
+
+    /// `spend(_:)` for the node at a byte offset, for callers that read nodes in place and would otherwise
+    /// have to copy one to pass it.
+    func spend(at offset: Int) -> Bool {
         budget -= 1
         if budget < 0 {
             if !budgetExceeded {
                 budgetExceeded = true
-                error("yaml.too-large", "document expands to too many nodes (aliases referring to aliases?)", at: node)
+                diagnostics.append(
+                    .error(
+                        "yaml.too-large", "document expands to too many nodes (aliases referring to aliases?)",
+                        at: file.location(ofByte: offset)))
             }
             return false
         }
@@ -387,7 +394,7 @@ struct MappingReader {
         _ pairs: UnsafeBufferPointer<YAMLPair>, source: Int32, depth: Int, merges: inout [YAMLNode]
     ) -> Bool {
         for i in pairs.indices {
-            guard ctx.spend(pairs[i].key) else { return false }
+            guard ctx.spend(at: pairs[i].key.offset) else { return false }
             guard let key = pairs[i].key.scalarValue else {
                 ctx.error("spec.type", "keys in \(what) must be strings", at: pairs[i].key)
                 continue
