@@ -26,18 +26,36 @@ public enum FileSystem {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw failure(path) }
         if (info.st_mode & S_IFMT) == S_IFDIR { throw Failure(path: path, message: "is a folder") }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(max(Int(info.st_size), 0) + 1)
-        var chunk = [UInt8](repeating: 0, count: 65_536)
+        // One byte more than the size, so that a file read whole is known to have ended; files that grow
+        // meanwhile and pipes (size 0) go on in 64 KiB pieces.
+        let first = max(Int(info.st_size), 0) + 1
+        var bytes = try readFull(fd, capacity: first, path)
+        guard bytes.count == first else { return bytes }
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc_read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw failure(path)
-            }
-            if n == 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
+            let more = try readFull(fd, capacity: 65_536, path)
+            bytes += more
+            if more.count < 65_536 { return bytes }
         }
+    }
+
+    /// Reads into new storage until `capacity` bytes have arrived or the file ends, without zeroing the storage
+    /// first; fewer than `capacity` bytes means the end of the file.
+    private static func readFull(_ fd: Int32, capacity: Int, _ path: String) throws(Failure) -> [UInt8] {
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            count = 0
+            while count < capacity {
+                let n = Glibc_read(fd, buffer.baseAddress! + count, capacity - count)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failed = true
+                    return
+                }
+                if n == 0 { return }
+                count += n
+            }
+        }
+        if failed { throw failure(path) }
         return bytes
     }
 
