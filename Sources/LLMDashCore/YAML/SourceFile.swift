@@ -10,18 +10,20 @@
 public struct SourceFile: Sendable {
     /// The path as the user named it; used verbatim in messages.
     public let path: String
-    public let text: String
     private let lineStarts: [Int]
+    /// The file's UTF-8, known to be valid: the text is kept only as these bytes.
     private let bytes: [UInt8]
 
     public init(path: String, text: String) {
-        self.init(path: path, text: text, bytes: Array(text.utf8))
+        self.init(path: path, validUTF8: Array(text.utf8))
     }
 
-    /// `bytes` are the UTF-8 of `text`, kept as read so that they need not be copied out of the string again.
-    private init(path: String, text: String, bytes: [UInt8]) {
+    /// The file's text.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// `bytes` must be valid UTF-8.
+    private init(path: String, validUTF8 bytes: [UInt8]) {
         self.path = path
-        self.text = text
         self.bytes = bytes
         lineStarts = bytes.withUnsafeBufferPointer { bytes in
             var starts = [0]
@@ -49,9 +51,7 @@ public struct SourceFile: Sendable {
 
     public static func decode(path: String, bytes input: [UInt8]) -> Result<SourceFile, Diagnostic> {
         let bytes = input.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(input.dropFirst(3)) : input
-        if let text = String(validating: bytes, as: UTF8.self) {
-            return .success(SourceFile(path: path, text: text, bytes: bytes))
-        }
+        if isValidUTF8(bytes) { return .success(SourceFile(path: path, validUTF8: bytes)) }
         // Point at the first byte that does not decode.
         var iterator = bytes.makeIterator()
         var decoder = UTF8()
@@ -64,6 +64,24 @@ public struct SourceFile: Sendable {
         }
         let valid = SourceFile(path: path, text: String(decoding: bytes[..<offset], as: UTF8.self))
         return .failure(.error("yaml.encoding", "file is not valid UTF-8 text", at: valid.location(ofByte: offset)))
+    }
+
+    /// Whether `bytes` are UTF-8: plain ASCII is told eight bytes at a time, anything else by the standard library.
+    static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+        let ascii = bytes.withUnsafeBytes { raw -> Bool in
+            var i = 0
+            var high: UInt64 = 0
+            while i + 8 <= raw.count {
+                high |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                i += 8
+            }
+            while i < raw.count {
+                high |= UInt64(raw[i])
+                i += 1
+            }
+            return high & 0x8080_8080_8080_8080 == 0
+        }
+        return ascii || String(validating: bytes, as: UTF8.self) != nil
     }
 
     public var lineCount: Int { lineStarts.count }
