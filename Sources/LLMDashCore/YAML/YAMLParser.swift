@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A YAML 1.2 parser for configuration files that works directly on UTF-8 bytes.
 ///
 /// It accepts what libyaml accepts for block and flow documents (so files that loaded before still
@@ -13,8 +15,8 @@ public enum YAMLParser {
     public static func parse(_ bytes: [UInt8]) -> Result<[YAMLNode], YAMLError> {
         bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress, !buffer.isEmpty else { return .success([]) }
-            var parser = ByteParser(base: base, count: buffer.count)
-            defer { parser.strings.release() }
+            var parser = ByteParser(base: base, count: buffer.count, strings: StringCache.take())
+            defer { parser.strings.putBack() }
             do throws(ByteParser.Stop) {
                 return .success(try parser.parseStream())
             } catch {
@@ -111,7 +113,25 @@ private struct Properties {
 
 /// Strings of up to 15 bytes made so far, by content: configuration files repeat their keys and
 /// many of their values, and a lookup costs less than making a string.
-private struct StringCache {
+///
+/// A parse takes a cache from a shared pool and puts it back when it ends, so the files of a build
+/// share their strings and each cache is used by one parse at a time (hence `@unchecked Sendable`).
+/// The pool holds at most one cache per parse running at the same time, of a few kilobytes each.
+private struct StringCache: @unchecked Sendable {
+    /// Caches that no parse is using.
+    private static let idle = Mutex<[StringCache]>([])
+
+    /// A cache from the pool, or a new one.
+    static func take() -> StringCache {
+        idle.withLock { $0.popLast() } ?? StringCache()
+    }
+
+    /// Returns the cache to the pool for the next parse.
+    consuming func putBack() {
+        let cache = self
+        Self.idle.withLock { $0.append(cache) }
+    }
+
     private static let slots = 256
     /// Per slot, the bytes as two little-endian words, the length in the top byte of the second;
     /// zero for a slot not used yet.
@@ -154,16 +174,6 @@ private struct StringCache {
         words.initialize(repeating: 0, count: 2 * Self.slots)
         self.words = words
         strings = UnsafeMutablePointer<String>.allocate(capacity: Self.slots)
-    }
-
-    mutating func release() {
-        if let words, let strings {
-            for slot in 0..<Self.slots where words[2 * slot + 1] != 0 { (strings + slot).deinitialize(count: 1) }
-        }
-        words?.deallocate()
-        strings?.deallocate()
-        words = nil
-        strings = nil
     }
 }
 
@@ -225,7 +235,10 @@ private struct ByteParser {
     /// Reused buffer for scalars that need unescaping or folding.
     var scratch: [UInt8] = []
     /// Short strings made so far, by content.
-    var strings = StringCache()
+    var strings: StringCache
+    /// Per depth, the number of pairs of the last block mapping there (4 to 64): siblings such as the
+    /// panels of a dashboard tend to have as many keys, so their arrays get the right size at once.
+    var mappingSizes = [Int](repeating: 4, count: YAMLParser.maxDepth)
     /// What `locateBlockNode` or `readBlockHead` found when it returned no node.
     var head = BlockHead(kind: .node)
     var problem = Problem.expectedNodeContent
@@ -234,9 +247,10 @@ private struct ByteParser {
     /// character of a line, which only indentation precedes.
     var lineContentAt = -1
 
-    init(base: UnsafePointer<UInt8>, count: Int) {
+    init(base: UnsafePointer<UInt8>, count: Int, strings: StringCache) {
         p = base
         n = count
+        self.strings = strings
     }
 
     // The byte helpers are `mutating` although they only read: a debug build then passes `self` by
@@ -589,7 +603,7 @@ private struct ByteParser {
         -> YAMLNode
     {
         var entries: [YAMLPair] = []
-        entries.reserveCapacity(4)
+        entries.reserveCapacity(mappingSizes[depth])
         let offset = firstKey.offset
         var key = firstKey
         while true {
@@ -599,6 +613,7 @@ private struct ByteParser {
             else { break }
             key = next
         }
+        mappingSizes[depth] = min(max(entries.count, 4), 64)
         return apply(head.props, to: .mapping(YAMLMapping(pairs: entries, offset: offset)))
     }
 
@@ -1199,20 +1214,23 @@ private struct ByteParser {
     /// The content of a plain scalar on the current line, from `pos`: stops before a line break,
     /// `: `, ` #`, and in flow context before `,[]{}`. Returns the end of the content (trailing
     /// blanks excluded) and moves `pos` there.
+    ///
+    /// Blanks inside the scalar are ordinary characters here: only a line break, `#`, `:` (and in flow
+    /// context `,[]{}`) can end it, and the blanks before the end are trimmed once at the end.
     @inline(__always)
     mutating func scanPlainLine(flow: Bool) throws(Stop) -> Int {
-        // Bytes below ':' that may end a run: tab, LF, CR, space, ':' and, in flow context, ','.
-        let stops: UInt64 = (1 << 0x09 | 1 << 0x0A | 1 << 0x0D | 1 << 0x20 | 1 << 0x3A) | (flow ? 1 << 0x2C : 0)
+        let start = pos
         var i = pos
-        var end = pos
         scan: while true {
-            // A run of ordinary characters; in block context eight bytes at a time, up to the first
-            // byte that is a blank, a line break or ':'.
-            let runStart = i
+            // A run of ordinary characters, eight bytes at a time in the middle of the input, up to the
+            // first byte below 0x0E (tab or a line break; other controls were rejected), '#' or ':'.
             while i + 8 <= n {
                 let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                let hashes = w ^ 0x2323_2323_2323_2323
                 let colons = w ^ 0x3A3A_3A3A_3A3A_3A3A
-                var found = (w &- 0x2121_2121_2121_2121) & ~w | (colons &- 0x0101_0101_0101_0101) & ~colons
+                var found = (w &- 0x0E0E_0E0E_0E0E_0E0E) & ~w
+                found |= (hashes &- 0x0101_0101_0101_0101) & ~hashes
+                found |= (colons &- 0x0101_0101_0101_0101) & ~colons
                 if flow {
                     // ',' and, folding case, '[' '{' and ']' '}'.
                     let commas = w ^ 0x2C2C_2C2C_2C2C_2C2C
@@ -1231,33 +1249,30 @@ private struct ByteParser {
             }
             while i < n {
                 let b = p[i]
-                if b > .colon {
-                    if flow && (b | 0x20 == .lbrace || b | 0x20 == .rbrace) { break }
-                } else if stops >> b & 1 != 0 {
-                    break
-                }
+                if b < 0x0E || b == .hash || b == .colon { break }
+                if flow && (b == .comma || b | 0x20 == .lbrace || b | 0x20 == .rbrace) { break }
                 i += 1
             }
-            if i > runStart { end = i }
             guard i < n else { break }
             switch p[i] {
-            case .space, .tab:
-                var j = i + 1
-                while j < n && p[j].isBlank { j += 1 }
-                guard j < n, p[j] != .hash, !p[j].isBreak else { break scan }
-                i = j
+            case .tab:
+                i += 1
+            case .hash:
+                // A comment only after a blank; otherwise part of the scalar.
+                if i > start && p[i - 1].isBlank { break scan }
+                i += 1
             case .colon:
                 let c = at(i + 1)
                 if c.isBlankOrEnd { break scan }
                 if flow && (c.isFlowIndicator || c == .question) { throw fail(.colonInPlainScalar, i) }
                 i += 1
-                end = i
             default:
                 break scan
             }
         }
-        pos = end
-        return end
+        while i > start && p[i - 1].isBlank { i -= 1 }
+        pos = i
+        return i
     }
 
     /// A plain scalar from `pos`. Line breaks fold into a space, blank lines into `\n`. In block
