@@ -55,6 +55,7 @@ public struct LLMDashCommand: ParsableCommand {
 
     /// Parses and runs; usage and I/O errors exit with 2, findings with 1.
     public static func run(_ arguments: [String]? = nil) -> Never {
+        MallocSettings.keepFreedMemory()
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
@@ -221,5 +222,27 @@ extension BuildReport {
     /// Warnings become errors.
     mutating func makeStrict() {
         for i in diagnostics.indices where diagnostics[i].severity == .warning { diagnostics[i].severity = .error }
+    }
+}
+
+/// How the C library's allocator treats freed memory in this short-lived, multi-threaded process.
+///
+/// By default glibc hands the top of a heap back to the kernel as soon as 128 KiB are free there, and gives
+/// every allocation from 128 KiB up its own mapping, unmapped again when freed. A build frees and allocates
+/// the same few hundred KiB per spec file on every core, so each file paid for unmapping (which stops the
+/// other cores to flush their TLBs) and for faulting the memory back in. Keeping up to 32 MiB makes a build
+/// of 1,000 files spend about half as much time in the kernel, for a few hundred KiB more at its peak.
+enum MallocSettings {
+    static func keepFreedMemory() {
+        #if canImport(Glibc)
+            // `mallopt` and its constants are in <malloc.h>, which the Glibc module does not include.
+            typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+            guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "mallopt") else { return }
+            let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+            let trimThreshold: Int32 = -1  // M_TRIM_THRESHOLD
+            let mmapThreshold: Int32 = -3  // M_MMAP_THRESHOLD
+            _ = mallopt(trimThreshold, 32 << 20)
+            _ = mallopt(mmapThreshold, 32 << 20)
+        #endif
     }
 }
