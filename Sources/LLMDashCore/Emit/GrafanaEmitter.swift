@@ -127,8 +127,6 @@ public enum GrafanaEmitter {
         }
     }
 
-    static func grid(_ g: GridPos) -> JSON { ["x": .int(g.x), "y": .int(g.y), "w": .int(g.w), "h": .int(g.h)] }
-
     static func grid(_ g: GridPos, into w: inout JSONStream) {
         w.object { w in
             w.member("h", g.h)
@@ -289,7 +287,7 @@ public enum GrafanaEmitter {
         if p.spec.isRawGrafana, let body = p.spec.grafana {
             var patch: [String: JSON] = [:]
             if case .none = body["id"] { patch["id"] = .int(p.id) }
-            if case .none = body["gridPos"] { patch["gridPos"] = grid(p.grid) }
+            if case .none = body["gridPos"] { patch["gridPos"] = tree { grid(p.grid, into: &$0) } }
             w.value(body.applying(patch: .object(JSONMembers(patch))))
         } else if let patch = p.spec.grafana {
             w.value(tree { panelBody(p.spec, id: p.id, grid: p.grid, resolved, into: &$0) }.applying(patch: patch))

@@ -139,27 +139,9 @@ func labelValueQuoted(_ text: String) -> String {
     return out + "\""
 }
 
-/// Go's `%q` for the ASCII-and-UTF-8 text of rule files: quotes, with `"` and `\` and control characters escaped.
-func goQuoted(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        case "\r": out += "\\r"
-        default:
-            if scalar.value < 0x20 || scalar.value == 0x7F {
-                let hex = String(scalar.value, radix: 16)
-                out += "\\x" + (hex.count < 2 ? "0" : "") + hex
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return out + "\""
-}
+/// Go's `%q` for the ASCII-and-UTF-8 text of rule files: quotes, with `"` and `\` and control characters escaped —
+/// the same text as a double-quoted YAML scalar.
+func goQuoted(_ text: String) -> String { yamlQuoted(text) }
 
 /// Prometheus's naming convention for recording rules: `level:metric:operations`.
 public enum RecordNaming {
