@@ -4,6 +4,7 @@ import LLMDashCore
 extension LLMDashCommand {
     struct Build: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "build",
             abstract: "Compile specs into Grafana dashboards and provisioning files.",
             discussion: """
                 Writes dashboards/<folder>/<uid>.json, provisioning/dashboards/llmdash.yaml and \

@@ -5,6 +5,7 @@ import Synchronization
 extension LLMDashCommand {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Validate specs and check that the committed output is current.",
             discussion: """
                 Validates and lints every spec, compiles in memory and compares the result with the output \

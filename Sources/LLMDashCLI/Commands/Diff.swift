@@ -4,6 +4,7 @@ import LLMDashCore
 extension LLMDashCommand {
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "diff",
             abstract: "Show what a change does to dashboards and rule files: panels, queries, rules — not JSON lines.",
             discussion: """
                 Compares two Grafana dashboard JSON files (llmdash's or anyone's), two Prometheus rule files, two \

@@ -4,6 +4,7 @@ import LLMDashCore
 extension LLMDashCommand {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Turn an existing Grafana dashboard JSON into a spec.",
             discussion: """
                 Reads a dashboard (schema versions from about 14 to 42, or an API export with a "dashboard" \

@@ -4,6 +4,7 @@ import LLMDashCore
 extension LLMDashCommand {
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "init",
             abstract: "Write a starting spec for a serving backend.",
             discussion: """
                 Writes a dashboard spec with signal-level panels for every signal the backend's metric \

@@ -4,6 +4,7 @@ import LLMDashCore
 extension LLMDashCommand {
     struct Metrics: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "metrics",
             abstract: "Print the metric catalogue that signal-level panels and lints use.",
             discussion: """
                 For each backend: the model and instance labels, the labels aggregated away, and for each \

@@ -96,6 +96,7 @@ extension LLMDashCommand {
 extension LLMDashCommand.PromQLCommand {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Parse and type-check a query; print its type.",
             discussion: """
                 Prints `ok: <type>` (instant vector, range vector, scalar, string) and exits 0 when the query \

@@ -6,6 +6,7 @@ extension NameValidationScheme: ExpressibleByArgument {}
 extension LLMDashCommand {
     struct Rules: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "rules",
             abstract: "Check Prometheus rule files.",
             discussion: """
                 Examples:
@@ -32,6 +33,7 @@ extension LLMDashCommand.Rules {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Check Prometheus rule files, like `promtool check rules`, with located errors.",
             discussion: """
                 Checks what Prometheus checks when it loads a rule file: the structure (unknown keys are errors), \

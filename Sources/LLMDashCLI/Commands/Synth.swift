@@ -4,6 +4,7 @@ import LLMDashCore
 extension LLMDashCommand {
     struct Synth: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "synth",
             abstract: "Write OpenMetrics text for a synthetic LLM fleet, to backfill into Prometheus.",
             discussion: """
                 The fleet serves two models on vLLM (a stable and a canary version of one of them), SGLang, TGI, \

@@ -12,6 +12,7 @@ import LLMDashCore
 extension LLMDashCommand {
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Run every dashboard query and SLO rule against a live Prometheus.",
             discussion: """
                 Compiles the specs, then for each dashboard resolves its variables with the server's label values \
