@@ -355,9 +355,10 @@ public enum Compiler {
         let (spec, expansion) = SLOPanels.expand(written, slos: slos)
         var (resolved, diagnostics) = Resolver.resolve(spec)
         diagnostics = spec.diagnostics + expansion + diagnostics
-        diagnostics += QueryValidator.check(spec, file: file, options: options.promql)
+        let queries = CheckedQuery.all(in: spec, options: options.promql)
+        diagnostics += QueryValidator.check(queries, file: file)
         diagnostics += DatasourceValidator.check(spec, file: file, options: options)
-        diagnostics += Linter.lint(spec, resolved: resolved, file: file, options: options)
+        diagnostics += Linter.lint(spec, queries: queries, resolved: resolved, file: file, options: options)
         let path = dashboardPath(spec)
         var summary = DashboardSummary(
             uid: spec.uid, title: spec.title, folder: spec.folder, path: path, location: spec.location)

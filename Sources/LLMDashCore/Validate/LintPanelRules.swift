@@ -58,29 +58,24 @@ enum UnknownUnitLint {
         "tok": "count:tok", "tokens": "count:tok",
     ]
 
-    static func check(_ panel: PanelSpec) -> [Diagnostic] {
-        check(panel.field, overrides: panel.overrides, yAxisUnit: panel.options.yAxisUnit, at: panel.location)
-    }
+    static func check(_ panel: PanelSpec) -> [Diagnostic] { withUnsafePointer(to: panel) { check($0) } }
 
-    /// The units of a panel's fields, overrides and heatmap axis; `location` is the panel's.
-    static func check(
-        _ field: FieldOptions, overrides: [OverrideSpec], yAxisUnit: String?, at location: SourceLocation?
-    )
-        -> [Diagnostic]
-    {
+    /// The units of a panel's fields, overrides and heatmap axis, read in place.
+    static func check(_ panel: UnsafePointer<PanelSpec>) -> [Diagnostic] {
+        let location = panel.pointee.location
         var diagnostics: [Diagnostic] = []
         func check(_ unit: String, at location: SourceLocation?) {
             if let problem = problem(with: unit) {
                 diagnostics.append(.warning(rule.id, problem.message, at: location, notes: problem.notes))
             }
         }
-        if let unit = field.unit { check(unit, at: field.unitLocation ?? location) }
-        for override in overrides {
+        if let unit = panel.pointee.field.unit { check(unit, at: panel.pointee.field.unitLocation ?? location) }
+        for override in panel.pointee.overrides {
             for property in override.properties where property.id == "unit" {
                 if case .string(let unit) = property.value { check(unit, at: override.location ?? location) }
             }
         }
-        if let unit = yAxisUnit { check(unit, at: location) }
+        if let unit = panel.pointee.options.yAxisUnit { check(unit, at: location) }
         return diagnostics
     }
 
@@ -148,11 +143,11 @@ enum ThresholdsOrderLint {
             .panel("stat: {title: Errors, thresholds: [green], queries: [up]}"),
         ])
 
-    static func check(_ panel: PanelSpec) -> [Diagnostic] { check(panel.field, at: panel.location) }
+    static func check(_ panel: PanelSpec) -> [Diagnostic] { withUnsafePointer(to: panel) { check($0) } }
 
-    /// The thresholds of a panel's fields; `location` is the panel's.
-    static func check(_ field: FieldOptions, at location: SourceLocation?) -> [Diagnostic] {
-        guard let steps = field.thresholds else { return [] }
+    /// The thresholds of a panel's fields, read in place.
+    static func check(_ panel: UnsafePointer<PanelSpec>) -> [Diagnostic] {
+        guard let steps = panel.pointee.field.thresholds else { return [] }
         // Ascending unless some value is below one before it (the base step has none).
         var highest = -Double.infinity
         let ascending = steps.allSatisfy { step in
@@ -167,7 +162,7 @@ enum ThresholdsOrderLint {
                 rule.id,
                 "threshold values are not in ascending order: "
                     + values.map(JSONWriter.formatDouble).joined(separator: ", "),
-                at: field.thresholdsLocation ?? location)
+                at: panel.pointee.field.thresholdsLocation ?? panel.pointee.location)
         ]
     }
 }

@@ -19,91 +19,92 @@ public enum Linter {
     public static func lint(
         _ spec: DashboardSpec, resolved: ResolvedDashboard, file: SourceFile?, options: BuildOptions
     ) -> [Diagnostic] {
+        lint(
+            spec, queries: CheckedQuery.all(in: spec, options: options.promql), resolved: resolved, file: file,
+            options: options)
+    }
+
+    /// Lints a dashboard whose queries, checked, are `queries` (``CheckedQuery/all(in:options:)`` of `spec`).
+    static func lint(
+        _ spec: DashboardSpec, queries: [CheckedQuery], resolved: ResolvedDashboard, file: SourceFile?,
+        options: BuildOptions
+    ) -> [Diagnostic] {
         let context = LintContext(spec: spec, options: options)
         var diagnostics: [Diagnostic] = []
-        let variables = Set(spec.variables.map(\.name))
-        // Panels and queries are read in place (see `forEachInPlace`): only what the lints read is copied.
-        func lintPanel(_ panel: UnsafePointer<PanelSpec>) {
-            let location = panel.pointee.location
-            panel.pointee.queries.forEachInPlace { query in
-                diagnostics += lint(
-                    query.pointee.expr, use: .panel(legend: query.pointee.legend, format: query.pointee.format),
-                    source: query.pointee.exprSource, fallback: query.pointee.location ?? location, file: file,
-                    variables: variables, context: context)
+        queries.withUnsafeBufferPointer { queries in
+            // The queries come panel by panel, top-level panels first; annotations' and variables' follow.
+            var next = 0
+            lint(spec.panels, queries: queries, next: &next, file: file, context: context, into: &diagnostics)
+            for row in spec.rows {
+                lint(row.panels, queries: queries, next: &next, file: file, context: context, into: &diagnostics)
             }
-            diagnostics += UnknownUnitLint.check(
-                panel.pointee.field, overrides: panel.pointee.overrides, yAxisUnit: panel.pointee.options.yAxisUnit,
-                at: location)
-            diagnostics += ThresholdsOrderLint.check(panel.pointee.field, at: location)
+            for query in queries.indices[next...] {
+                diagnostics.appendAny(lint(queries.baseAddress! + query, file: file, context: context))
+            }
         }
-        spec.panels.forEachInPlace(lintPanel)
-        for row in spec.rows { row.panels.forEachInPlace(lintPanel) }
-        for annotation in spec.annotations {
-            diagnostics += lint(
-                annotation.expr, use: .annotation, source: annotation.exprSource, fallback: annotation.location,
-                file: file, variables: variables, context: context)
-        }
-        for variable in spec.variables where variable.kind == .query {
-            guard let (inner, start) = VariableQuery.promQL(in: variable.query) else { continue }
-            diagnostics += lint(
-                inner, use: .variable, source: variable.querySource, fallback: variable.location, file: file,
-                variables: variables, excluding: variable.name, context: context, valueOffset: start,
-                container: variable.query)
-        }
-        diagnostics += OverlapLint.check(resolved)
+        diagnostics.appendAny(OverlapLint.check(resolved))
         return diagnostics
     }
 
-    /// Runs the query lints on one query; `valueOffset` is where it starts inside the YAML value `container`.
-    /// `excluded` is a variable the query may not refer to (a variable's own query).
-    static func lint(
-        _ text: String, use: LintedQuery.Use, source: ScalarSource?, fallback: SourceLocation?, file: SourceFile?,
-        variables: Set<String>, excluding excluded: String? = nil, context: LintContext, valueOffset: Int = 0,
-        container: String? = nil
-    ) -> [Diagnostic] {
-        let key = QueryCache.Key(text, variables: variables, excluding: excluded, options: context.options.promql)
-        let findings = FindingCache.findings(key, use: use, context: context)
+    /// Lints panels and their queries, which are those of `queries` from `next` on; panels and queries are
+    /// read in place (see `forEachInPlace`), so only what the lints read is copied.
+    private static func lint(
+        _ panels: [PanelSpec], queries: UnsafeBufferPointer<CheckedQuery>, next: inout Int, file: SourceFile?,
+        context: LintContext, into diagnostics: inout [Diagnostic]
+    ) {
+        panels.forEachInPlace { panel in
+            for _ in panel.pointee.queries.indices {
+                diagnostics.appendAny(lint(queries.baseAddress! + next, file: file, context: context))
+                next += 1
+            }
+            diagnostics.appendAny(UnknownUnitLint.check(panel))
+            diagnostics.appendAny(ThresholdsOrderLint.check(panel))
+        }
+    }
+
+    /// Runs the query lints on one query, read in place.
+    static func lint(_ query: UnsafePointer<CheckedQuery>, file: SourceFile?, context: LintContext) -> [Diagnostic] {
+        let findings = findings(query.pointee.entry, use: query.pointee.use, context: context)
         guard !findings.isEmpty else { return [] }
-        let locator = QueryLocator(
-            text, source: source, fallback: fallback, file: file, valueOffset: valueOffset, container: container)
+        let locator = query.pointee.locator(in: file)
         return findings.map { locator.diagnostic(.warning, id: $0.id, $0.message, at: $0.range, notes: $0.notes) }
     }
 
-    /// The query lints' findings on one query, by byte range of its text.
-    static func findings(_ key: QueryCache.Key, use: LintedQuery.Use, context: LintContext) -> [QueryFinding] {
-        let check = QueryCache.check(key)
+    /// The query lints' findings on one query, by byte range of its text. A finding is located by byte range
+    /// in the query text, so it holds wherever the query appears; each use maps it to its own file, line and
+    /// column. Dashboards built from one panel library lint the same queries over and over: the findings are
+    /// remembered with the query's check result, for each use and lint setting (up to a few of them).
+    static func findings(_ entry: QueryCache.Entry, use: LintedQuery.Use, context: LintContext) -> [QueryFinding] {
+        let key = LintFindingKey(use: use, backend: context.backend, scrapeInterval: context.options.scrapeInterval)
+        if let hit = entry.findings.withLock({ $0.first { $0.0 == key }?.1 }) { return hit }
+        let result = findings(entry.check, use: use, context: context)
+        entry.findings.withLock { known in
+            if known.count < LintFindingKey.limit, !known.contains(where: { $0.0 == key }) {
+                known.append((key, result))
+            }
+        }
+        return result
+    }
+
+    /// The query lints' findings on a checked query.
+    static func findings(_ check: GrafanaCheckResult, use: LintedQuery.Use, context: LintContext) -> [QueryFinding] {
         guard check.isValid, let expr = check.expr else { return [] }
-        let query = LintedQuery(text: key.query, check: check, expr: expr, use: use)
+        let query = LintedQuery(text: check.query, check: check, expr: expr, use: use)
         var findings: [QueryFinding] = []
         for lint in queryLints { findings += lint.check(query, context) }
         return findings
     }
 }
 
-/// Remembers the query lints' findings: a fleet of dashboards built from one panel library lints the same
-/// queries over and over. A finding is located by byte range in the query text, so it holds wherever the
-/// query appears; each use maps it to its own file, line and column. Bounded, so memory stays flat.
-enum FindingCache {
-    /// Everything the findings depend on: the query's check key, its use, and the parts of the lint
-    /// context the query lints read.
-    private struct Key: Hashable {
-        var query: QueryCache.Key
-        var use: LintedQuery.Use
-        var backend: Backend?
-        var scrapeInterval: String
-    }
+/// Everything the query lints' findings depend on besides the query: its use, and the parts of the lint
+/// context they read.
+struct LintFindingKey: Equatable, Sendable {
+    var use: LintedQuery.Use
+    var backend: Backend?
+    var scrapeInterval: String
 
-    private static let entries = Mutex<[Key: [QueryFinding]]>([:])
-
-    static func findings(_ query: QueryCache.Key, use: LintedQuery.Use, context: LintContext) -> [QueryFinding] {
-        let key = Key(query: query, use: use, backend: context.backend, scrapeInterval: context.options.scrapeInterval)
-        if let hit = entries.withLock({ $0[key] }) { return hit }
-        let result = Linter.findings(query, use: use, context: context)
-        entries.withLock { cache in
-            if cache.count < QueryCache.limit { cache[key] = result }
-        }
-        return result
-    }
+    /// How many of them each query remembers findings for.
+    static let limit = 16
 }
 
 /// What the lints of one dashboard share.
@@ -212,4 +213,11 @@ struct QueryFinding: Sendable {
 protocol QueryLint {
     static var rule: LintRule { get }
     static func check(_ query: LintedQuery, _ context: LintContext) -> [QueryFinding]
+}
+
+extension [Diagnostic] {
+    /// Appends `found`, skipping the call when there is nothing (as for most checks).
+    fileprivate mutating func appendAny(_ found: [Diagnostic]) {
+        if !found.isEmpty { append(contentsOf: found) }
+    }
 }

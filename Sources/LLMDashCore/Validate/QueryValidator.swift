@@ -3,51 +3,20 @@ import PromQL
 /// Checks every PromQL expression of a dashboard the way Prometheus would, after substituting Grafana
 /// variables with stand-ins, and reports problems at the user's text.
 enum QueryValidator {
-    static func check(_ spec: DashboardSpec, file: SourceFile?, options: ParserOptions) -> [Diagnostic] {
-        let variables = Set(spec.variables.map(\.name))
+    /// The problems of a dashboard's queries (see ``CheckedQuery/all(in:options:)``), at `file`'s text.
+    static func check(_ queries: [CheckedQuery], file: SourceFile?) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        // Panels and queries are read in place: no panel or query is copied.
-        func visit(_ panel: UnsafePointer<PanelSpec>) {
-            let location = panel.pointee.location
-            panel.pointee.queries.forEachInPlace { query in
-                diagnostics += check(
-                    query.pointee.expr, source: query.pointee.exprSource, fallback: query.pointee.location ?? location,
-                    file: file, variables: variables, options: options)
+        for query in queries {
+            let problems = query.entry.check.diagnostics
+            guard !problems.isEmpty else { continue }
+            let locator = query.locator(in: file)
+            for d in problems {
+                diagnostics.append(
+                    locator.diagnostic(
+                        d.severity == .error ? .error : .warning, id: d.id.rawValue, d.message, at: d.range))
             }
         }
-        spec.panels.forEachInPlace(visit)
-        for row in spec.rows { row.panels.forEachInPlace(visit) }
-        for annotation in spec.annotations {
-            diagnostics += check(
-                annotation.expr, source: annotation.exprSource, fallback: annotation.location, file: file,
-                variables: variables, options: options)
-        }
-        for variable in spec.variables where variable.kind == .query {
-            guard let (inner, start) = VariableQuery.promQL(in: variable.query) else { continue }
-            // A variable may refer to the variables before it, as Grafana resolves them in order.
-            diagnostics += check(
-                inner, source: variable.querySource, fallback: variable.location, file: file,
-                variables: variables, excluding: variable.name, options: options, valueOffset: start,
-                container: variable.query)
-        }
         return diagnostics
-    }
-
-    /// Checks one query; `valueOffset` is where `query` starts inside the YAML value `container`, and
-    /// `excluded` is a variable it may not refer to (a variable's own query).
-    static func check(
-        _ query: String, source: ScalarSource?, fallback: SourceLocation?, file: SourceFile?, variables: Set<String>,
-        excluding excluded: String? = nil, options: ParserOptions, valueOffset: Int = 0, container: String? = nil
-    ) -> [Diagnostic] {
-        let problems = QueryCache.check(
-            QueryCache.Key(query, variables: variables, excluding: excluded, options: options)
-        ).diagnostics
-        guard !problems.isEmpty else { return [] }
-        let locator = QueryLocator(
-            query, source: source, fallback: fallback, file: file, valueOffset: valueOffset, container: container)
-        return problems.map { d in
-            locator.diagnostic(d.severity == .error ? .error : .warning, id: d.id.rawValue, d.message, at: d.range)
-        }
     }
 
     static func caretNote(_ query: String, _ range: Range<Int>) -> String {
@@ -124,8 +93,8 @@ enum VariableQuery {
         var i = 0
         while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x09 { i += 1 }
         func call(_ name: String) -> Int? {
-            let n = Array(name.utf8)
-            guard bytes.count >= i + n.count, Array(bytes[i..<(i + n.count)]) == n else { return nil }
+            let n = name.utf8
+            guard bytes.count >= i + n.count, bytes[i..<(i + n.count)].elementsEqual(n) else { return nil }
             var j = i + n.count
             while j < bytes.count, bytes[j] == 0x20 { j += 1 }
             guard j < bytes.count, bytes[j] == UInt8(ascii: "(") else { return nil }
