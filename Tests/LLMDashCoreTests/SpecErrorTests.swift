@@ -147,6 +147,25 @@ import Testing
             yaml: header + "spec:\n  panels: [\n",
             expected: [("[\n", "error yaml.syntax")]),
         Case(
+            name: "an option of another panel type is unknown, and still checked",
+            yaml: header + "spec:\n  panels:\n    - stat: {title: A, legend: {mode: tabel}, queries: [up]}\n",
+            expected: [("legend", "error spec.unknown-key"), ("tabel", "error spec.invalid-value")]),
+        Case(
+            name: "keys merged into a panel are read like written ones",
+            yaml: header + "spec:\n  panels:\n    - stat: {<<: {title: A, decimals: x}, queries: [up]}\n",
+            expected: [("x}", "error spec.type")]),
+        Case(
+            name: "written keys win over merged ones, and the first merge over later ones",
+            yaml: header
+                + "spec:\n  panels:\n    - timeseries:\n        title: A\n        queries: [up]\n"
+                + "        <<: [{unit: s, title: B}, {unit: ms, min: low}]\n",
+            expected: [("low", "error spec.type")]),
+        Case(
+            name: "a null value is no value, but a null 'queries' is given",
+            yaml: header
+                + "spec:\n  panels:\n    - stat: {title: A, queries: ~}\n    - stat: {title: ~, queries: [up]}\n",
+            expected: [("title: ~", "error spec.missing-key")]),
+        Case(
             name: "an empty file is only a warning",
             yaml: "",
             expected: [("", "warning spec.empty")]),

@@ -1,7 +1,7 @@
 extension YAMLSpecLoader {
-    /// A `grafana:` key: a mapping of Grafana JSON, merged over what llmdash emits.
-    static func readGrafanaPassthrough(_ map: MappingReader, _ ctx: ReadContext) -> JSON? {
-        guard let node = map.value("grafana") else { return nil }
+    /// The value of a `grafana:` key: a mapping of Grafana JSON, merged over what llmdash emits.
+    static func readGrafanaPassthrough(_ node: YAMLNode?, _ ctx: ReadContext) -> JSON? {
+        guard let node else { return nil }
         guard case .mapping = node else {
             ctx.error("spec.type", "'grafana' must be a mapping of Grafana JSON", at: node)
             return nil

@@ -25,19 +25,19 @@ public enum YAMLSpecLoader {
     }
 
     static func readDocument(_ node: YAMLNode, _ ctx: ReadContext) -> SpecDocument? {
-        guard let top = MappingReader(node, ctx, what: "a spec document") else { return nil }
-        top.allow(["apiVersion", "kind", "metadata", "spec"])
-        if let version = top.requiredString("apiVersion"), version != apiVersion {
+        guard let top = KeyedMappingReader<DocumentKey>(node, ctx, what: "a spec document") else { return nil }
+        top.allow(DocumentKey.allowed)
+        if let version = top.requiredString(.apiVersion), version != apiVersion {
             ctx.error(
-                "spec.api-version", "unsupported apiVersion '\(version)'", at: top.value("apiVersion"),
+                "spec.api-version", "unsupported apiVersion '\(version)'", at: top.value(.apiVersion),
                 notes: ["this llmdash reads apiVersion \(apiVersion)"])
         }
-        guard let kindNode = top.required("kind"), let kind = ctx.choice(kindNode, what: "kind", from: kinds) else {
+        guard let kindNode = top.required(.kind), let kind = ctx.choice(kindNode, what: "kind", from: kinds) else {
             return nil
         }
         switch kind {
         case "SLO":
-            return readSLO(top, ctx).map(SpecDocument.slo)
+            return readSLO(top.mapping, ctx).map(SpecDocument.slo)
         default:
             return readDashboard(top, ctx).map(SpecDocument.dashboard)
         }
@@ -45,56 +45,52 @@ public enum YAMLSpecLoader {
 
     // MARK: Dashboard
 
-    static let dashboardSpecKeys = KeyList([
-        "backend", "datasource", "time", "refresh", "timezone", "weekStart", "graphTooltip", "editable", "liveNow",
-        "refreshIntervals", "variables", "annotations", "links", "panels", "rows", "recordingRules", "datasources",
-        "exemplars", "grafana",
-    ])
-
-    static func readDashboard(_ top: MappingReader, _ ctx: ReadContext) -> DashboardSpec? {
-        guard let metaNode = top.required("metadata"),
-            let meta = MappingReader(metaNode, ctx, what: "metadata")
+    static func readDashboard(_ top: KeyedMappingReader<DocumentKey>, _ ctx: ReadContext) -> DashboardSpec? {
+        guard let metaNode = top.required(.metadata),
+            let meta = KeyedMappingReader<MetadataKey>(metaNode, ctx, what: "metadata")
         else { return nil }
-        meta.allow(["uid", "title", "folder", "tags", "description"])
-        let uid = meta.requiredString("uid") ?? ""
-        let title = meta.requiredString("title") ?? ""
+        meta.allow(MetadataKey.allowed)
+        let uid = meta.requiredString(.uid) ?? ""
+        let title = meta.requiredString(.title) ?? ""
         var dashboard = DashboardSpec(uid: uid, title: title)
-        dashboard.location = meta.location("uid") ?? ctx.location(top.node)
-        dashboard.folder = meta.string("folder") ?? ""
-        dashboard.tags = meta.strings("tags") ?? []
-        dashboard.description = meta.string("description")
+        dashboard.location = meta.location(.uid) ?? ctx.location(top.node)
+        dashboard.folder = meta.string(.folder) ?? ""
+        dashboard.tags = meta.strings(.tags) ?? []
+        dashboard.description = meta.string(.description)
 
-        guard let specNode = top.required("spec"), let spec = MappingReader(specNode, ctx, what: "spec") else {
+        guard let specNode = top.required(.spec),
+            let spec = KeyedMappingReader<DashboardKey>(specNode, ctx, what: "spec")
+        else {
             return dashboard
         }
-        spec.allow(dashboardSpecKeys)
-        dashboard.backend = spec.choice("backend", as: Backend.self)
-        if let node = spec.value("recordingRules") { dashboard.recordingRules = readRecordingRules(node, ctx) }
-        dashboard.datasource = spec.string("datasource")
-        if let timeNode = spec.value("time"), let time = MappingReader(timeNode, ctx, what: "time") {
-            time.allow(["from", "to"])
-            dashboard.time = TimeRange(from: time.string("from") ?? "now-6h", to: time.string("to") ?? "now")
+        spec.allow(DashboardKey.allowed)
+        dashboard.backend = spec.choice(.backend, as: Backend.self)
+        if let node = spec.value(.recordingRules) { dashboard.recordingRules = readRecordingRules(node, ctx) }
+        dashboard.datasource = spec.string(.datasource)
+        if let timeNode = spec.value(.time), let time = KeyedMappingReader<TimeKey>(timeNode, ctx, what: "time") {
+            time.allow(TimeKey.allowed)
+            dashboard.time = TimeRange(from: time.string(.from) ?? "now-6h", to: time.string(.to) ?? "now")
         }
-        if spec.has("refresh") { dashboard.refresh = spec.string("refresh") ?? "" }
-        dashboard.timezone = spec.string("timezone") ?? dashboard.timezone
-        dashboard.weekStart = spec.choice("weekStart", ["monday", "saturday", "sunday"])
-        dashboard.graphTooltip = spec.choice("graphTooltip", as: GraphTooltip.self) ?? dashboard.graphTooltip
-        dashboard.editable = spec.bool("editable") ?? dashboard.editable
-        dashboard.liveNow = spec.bool("liveNow") ?? false
-        dashboard.refreshIntervals = spec.strings("refreshIntervals")
-        dashboard.grafana = readGrafanaPassthrough(spec, ctx)
-        for item in spec.list("variables") ?? [] {
+        if spec.has(.refresh) { dashboard.refresh = spec.string(.refresh) ?? "" }
+        dashboard.timezone = spec.string(.timezone) ?? dashboard.timezone
+        dashboard.weekStart = spec.choice(.weekStart, ["monday", "saturday", "sunday"])
+        dashboard.graphTooltip = spec.choice(.graphTooltip, as: GraphTooltip.self) ?? dashboard.graphTooltip
+        dashboard.editable = spec.bool(.editable) ?? dashboard.editable
+        dashboard.liveNow = spec.bool(.liveNow) ?? false
+        dashboard.refreshIntervals = spec.strings(.refreshIntervals)
+        dashboard.grafana = readGrafanaPassthrough(spec.value(.grafana), ctx)
+        for item in spec.list(.variables) ?? [] {
             if let variable = readVariable(item, ctx, backend: dashboard.backend) {
                 dashboard.variables.append(variable)
             }
         }
-        for item in spec.list("datasources") ?? [] {
+        for item in spec.list(.datasources) ?? [] {
             if let datasource = readDatasource(item, ctx) { dashboard.datasources.append(datasource) }
         }
-        if let node = spec.value("exemplars") { dashboard.exemplars = readExemplars(node, ctx) }
+        if let node = spec.value(.exemplars) { dashboard.exemplars = readExemplars(node, ctx) }
         var signals = SignalContext(backend: dashboard.backend, variables: dashboard.variables)
         signals.exemplars = dashboard.exemplars != nil
-        for item in spec.list("annotations") ?? [] {
+        for item in spec.list(.annotations) ?? [] {
             if let request = readEventAnnotation(item, ctx) {
                 let (annotations, found) = EventAnnotations.expand(request, in: signals)
                 ctx.record(found)
@@ -103,30 +99,28 @@ public enum YAMLSpecLoader {
                 dashboard.annotations.append(annotation)
             }
         }
-        for item in spec.list("links") ?? [] {
+        for item in spec.list(.links) ?? [] {
             if let link = readLink(item, ctx, dashboardLink: true) { dashboard.links.append(link) }
         }
-        for item in spec.list("panels") ?? [] {
+        for item in spec.list(.panels) ?? [] {
             readPanels(item, ctx, signals, into: &dashboard.panels)
         }
-        for item in spec.list("rows") ?? [] {
+        for item in spec.list(.rows) ?? [] {
             if let row = readRow(item, ctx, signals) { dashboard.rows.append(row) }
         }
         return dashboard
     }
 
-    static let rowKeys = KeyList(["title", "key", "id", "collapsed", "repeat", "panels", "grafana"])
-
     static func readRow(_ node: YAMLNode, _ ctx: ReadContext, _ signals: SignalContext) -> RowSpec? {
-        guard let map = MappingReader(node, ctx, what: "a row") else { return nil }
-        map.allow(rowKeys)
-        var row = RowSpec(title: map.requiredString("title") ?? "", collapsed: map.bool("collapsed") ?? false)
-        row.key = map.string("key")
-        row.id = map.int("id")
-        row.repeatVariable = map.string("repeat")
-        row.grafana = readGrafanaPassthrough(map, ctx)
-        row.location = map.location("title") ?? ctx.location(node)
-        for item in map.list("panels") ?? [] {
+        guard let map = KeyedMappingReader<RowKey>(node, ctx, what: "a row") else { return nil }
+        map.allow(RowKey.allowed)
+        var row = RowSpec(title: map.requiredString(.title) ?? "", collapsed: map.bool(.collapsed) ?? false)
+        row.key = map.string(.key)
+        row.id = map.int(.id)
+        row.repeatVariable = map.string(.repeat)
+        row.grafana = readGrafanaPassthrough(map.value(.grafana), ctx)
+        row.location = map.location(.title) ?? ctx.location(node)
+        for item in map.list(.panels) ?? [] {
             readPanels(item, ctx, signals, into: &row.panels)
         }
         return row
@@ -144,21 +138,6 @@ public enum YAMLSpecLoader {
         guard let kind = ctx.choice(pair.key, what: "\(what) kind", from: kinds) else { return nil }
         return (kind, pair.value)
     }
-
-    static let variableKeys: [VariableSpec.Kind: KeyList] = Dictionary(
-        uniqueKeysWithValues: VariableSpec.Kind.allCases.map { kind in
-            let common = ["name", "label", "description", "hide"]
-            let specific: [String] =
-                switch kind {
-                case .datasource: ["query", "regex", "current"]
-                case .query:
-                    ["query", "datasource", "multi", "includeAll", "allValue", "refresh", "sort", "regex", "current"]
-                case .custom: ["values", "current", "multi", "includeAll", "allValue"]
-                case .interval: ["values", "current", "auto"]
-                case .constant, .textbox: ["value"]
-                }
-            return (kind, KeyList(common + specific))
-        })
 
     static func readVariable(_ node: YAMLNode, _ ctx: ReadContext, backend: Backend?) -> VariableSpec? {
         if case .scalar = node, let name = ctx.string(node, what: "a variable") {
@@ -183,41 +162,41 @@ public enum YAMLSpecLoader {
         let kinds = VariableSpec.Kind.allCases.map(\.rawValue)
         guard let (kindName, body) = singleKey(node, ctx, what: "a variable", kinds: kinds),
             let kind = VariableSpec.Kind(rawValue: kindName),
-            let map = MappingReader(body, ctx, what: "a \(kindName) variable")
+            let map = KeyedMappingReader<VariableKey>(body, ctx, what: "a \(kindName) variable")
         else { return nil }
-        map.allow(variableKeys[kind] ?? KeyList([]))
-        var variable = VariableSpec(kind: kind, name: map.requiredString("name") ?? "")
-        variable.location = map.location("name") ?? ctx.location(node)
-        variable.label = map.string("label")
-        variable.description = map.string("description")
-        variable.hide = map.choice("hide", as: VariableSpec.Hide.self) ?? variable.hide
-        variable.current = map.string("current")
+        map.allow(VariableKey.allowed(for: kind))
+        var variable = VariableSpec(kind: kind, name: map.requiredString(.name) ?? "")
+        variable.location = map.location(.name) ?? ctx.location(node)
+        variable.label = map.string(.label)
+        variable.description = map.string(.description)
+        variable.hide = map.choice(.hide, as: VariableSpec.Hide.self) ?? variable.hide
+        variable.current = map.string(.current)
         switch kind {
         case .datasource:
-            variable.query = map.string("query") ?? "prometheus"
-            variable.regex = map.string("regex")
+            variable.query = map.string(.query) ?? "prometheus"
+            variable.regex = map.string(.regex)
         case .query:
-            variable.query = map.requiredString("query") ?? ""
-            variable.querySource = map.source("query")
-            variable.datasource = map.string("datasource")
-            variable.multi = map.bool("multi") ?? false
-            variable.includeAll = map.bool("includeAll") ?? false
-            variable.allValue = map.string("allValue")
-            variable.refresh = map.choice("refresh", as: VariableSpec.Refresh.self) ?? .time
-            variable.sort = map.choice("sort", as: VariableSpec.Sort.self) ?? .alpha
-            variable.regex = map.string("regex")
+            variable.query = map.requiredString(.query) ?? ""
+            variable.querySource = map.source(.query)
+            variable.datasource = map.string(.datasource)
+            variable.multi = map.bool(.multi) ?? false
+            variable.includeAll = map.bool(.includeAll) ?? false
+            variable.allValue = map.string(.allValue)
+            variable.refresh = map.choice(.refresh, as: VariableSpec.Refresh.self) ?? .time
+            variable.sort = map.choice(.sort, as: VariableSpec.Sort.self) ?? .alpha
+            variable.regex = map.string(.regex)
         case .custom:
-            variable.values = map.required("values").flatMap { ctx.strings($0, what: "'values'") } ?? []
-            variable.multi = map.bool("multi") ?? false
-            variable.includeAll = map.bool("includeAll") ?? false
-            variable.allValue = map.string("allValue")
+            variable.values = map.required(.values).flatMap { ctx.strings($0, what: "'values'") } ?? []
+            variable.multi = map.bool(.multi) ?? false
+            variable.includeAll = map.bool(.includeAll) ?? false
+            variable.allValue = map.string(.allValue)
         case .interval:
-            variable.values = map.required("values").flatMap { ctx.strings($0, what: "'values'") } ?? []
-            variable.auto = map.bool("auto") ?? false
+            variable.values = map.required(.values).flatMap { ctx.strings($0, what: "'values'") } ?? []
+            variable.auto = map.bool(.auto) ?? false
         case .constant:
-            variable.query = map.requiredString("value") ?? ""
+            variable.query = map.requiredString(.value) ?? ""
         case .textbox:
-            variable.query = map.string("value") ?? ""
+            variable.query = map.string(.value) ?? ""
         }
         return variable
     }
@@ -225,48 +204,43 @@ public enum YAMLSpecLoader {
     // MARK: Annotations and links
 
     static func readAnnotation(_ node: YAMLNode, _ ctx: ReadContext) -> AnnotationSpec? {
-        guard let map = MappingReader(node, ctx, what: "an annotation") else { return nil }
-        map.allow([
-            "name", "expr", "datasource", "iconColor", "enable", "hide", "step", "titleFormat", "textFormat",
-            "tagKeys", "useValueForTime",
-        ])
-        var annotation = AnnotationSpec(name: map.requiredString("name") ?? "", expr: map.requiredString("expr") ?? "")
-        annotation.location = map.location("name") ?? ctx.location(node)
-        annotation.exprSource = map.source("expr")
-        annotation.datasource = map.string("datasource")
-        annotation.iconColor = map.string("iconColor") ?? annotation.iconColor
-        annotation.enable = map.bool("enable") ?? true
-        annotation.hide = map.bool("hide") ?? false
-        annotation.step = map.string("step")
-        annotation.titleFormat = map.string("titleFormat")
-        annotation.textFormat = map.string("textFormat")
-        annotation.tagKeys = map.strings("tagKeys") ?? []
-        annotation.useValueForTime = map.bool("useValueForTime") ?? false
+        guard let map = KeyedMappingReader<AnnotationKey>(node, ctx, what: "an annotation") else { return nil }
+        map.allow(AnnotationKey.allowed)
+        var annotation = AnnotationSpec(name: map.requiredString(.name) ?? "", expr: map.requiredString(.expr) ?? "")
+        annotation.location = map.location(.name) ?? ctx.location(node)
+        annotation.exprSource = map.source(.expr)
+        annotation.datasource = map.string(.datasource)
+        annotation.iconColor = map.string(.iconColor) ?? annotation.iconColor
+        annotation.enable = map.bool(.enable) ?? true
+        annotation.hide = map.bool(.hide) ?? false
+        annotation.step = map.string(.step)
+        annotation.titleFormat = map.string(.titleFormat)
+        annotation.textFormat = map.string(.textFormat)
+        annotation.tagKeys = map.strings(.tagKeys) ?? []
+        annotation.useValueForTime = map.bool(.useValueForTime) ?? false
         return annotation
     }
 
     static func readLink(_ node: YAMLNode, _ ctx: ReadContext, dashboardLink: Bool) -> LinkSpec? {
-        guard let map = MappingReader(node, ctx, what: "a link") else { return nil }
-        var keys = ["title", "url", "tooltip", "icon", "targetBlank", "includeVars", "keepTime"]
-        if dashboardLink { keys += ["tags", "asDropdown"] }
-        map.allow(keys)
-        var link = LinkSpec(title: map.requiredString("title") ?? "")
-        link.location = map.location("title") ?? ctx.location(node)
-        link.url = map.string("url")
-        link.tags = map.strings("tags") ?? []
+        guard let map = KeyedMappingReader<LinkKey>(node, ctx, what: "a link") else { return nil }
+        map.allow(dashboardLink ? LinkKey.dashboardLink : LinkKey.panelLink)
+        var link = LinkSpec(title: map.requiredString(.title) ?? "")
+        link.location = map.location(.title) ?? ctx.location(node)
+        link.url = map.string(.url)
+        link.tags = map.strings(.tags) ?? []
         if link.url == nil, link.tags.isEmpty {
             ctx.error(
                 "spec.missing-key", dashboardLink ? "a link needs 'url' or 'tags'" : "a link needs 'url'", at: node)
         }
         if link.url != nil, !link.tags.isEmpty {
-            ctx.error("spec.conflict", "a link takes either 'url' or 'tags', not both", at: map.keyNode("tags"))
+            ctx.error("spec.conflict", "a link takes either 'url' or 'tags', not both", at: map.keyNode(.tags))
         }
-        link.tooltip = map.string("tooltip") ?? ""
-        link.icon = map.choice("icon", ["external link", "dashboard", "question", "info", "bolt", "doc", "cloud"])
-        link.asDropdown = map.bool("asDropdown") ?? false
-        link.targetBlank = map.bool("targetBlank") ?? false
-        link.includeVars = map.bool("includeVars") ?? false
-        link.keepTime = map.bool("keepTime") ?? false
+        link.tooltip = map.string(.tooltip) ?? ""
+        link.icon = map.choice(.icon, ["external link", "dashboard", "question", "info", "bolt", "doc", "cloud"])
+        link.asDropdown = map.bool(.asDropdown) ?? false
+        link.targetBlank = map.bool(.targetBlank) ?? false
+        link.includeVars = map.bool(.includeVars) ?? false
+        link.keepTime = map.bool(.keepTime) ?? false
         return link
     }
 
@@ -282,13 +256,38 @@ public enum YAMLSpecLoader {
         "mappings", "overrides", "dataLinks",
     ]
 
-    /// Every key each panel type accepts, computed once.
-    static let allowedPanelKeys: [PanelType: KeyList] = Dictionary(
-        uniqueKeysWithValues: PanelType.allCases.map { type in
+    /// The keys a panel of one type accepts, and the panel as messages name it.
+    struct PanelSchema: Sendable {
+        let allowed: AllowedKeys<PanelKey>
+        let what: String
+
+        init(_ type: PanelType) {
             var keys = commonPanelKeys + fieldKeys + PanelOptions.keys(for: type)
             if type == .text { keys.removeAll { $0 == "queries" } }
-            return (type, KeyList(keys))
-        })
+            allowed = AllowedKeys(keys)
+            what = "a \(type.rawValue) panel"
+        }
+    }
+
+    /// The schema of each panel type, in the order of `PanelType.allCases`.
+    static let panelSchemas = PanelType.allCases.map(PanelSchema.init)
+
+    static func schema(of type: PanelType) -> PanelSchema {
+        let index: Int =
+            switch type {
+            case .timeseries: 0
+            case .stat: 1
+            case .gauge: 2
+            case .bargauge: 3
+            case .table: 4
+            case .heatmap: 5
+            case .stateTimeline: 6
+            case .text: 7
+            case .logs: 8
+            case .alertlist: 9
+            }
+        return panelSchemas[index]
+    }
 
     static let panelKinds: [String] = {
         var kinds = PanelType.allCases.map(\.rawValue)
@@ -306,18 +305,20 @@ public enum YAMLSpecLoader {
         if let panel = readPanelEntry(node, ctx, signals, into: &panels) { panels.append(panel) }
     }
 
-    /// A plain panel, for the caller to append; signal-level panels are appended here.
+    /// A raw Grafana, SLO, logs or alert-list panel, for the caller to append; panels of the other types and
+    /// signal-level panels are appended here.
     private static func readPanelEntry(
         _ node: YAMLNode, _ ctx: ReadContext, _ signals: SignalContext, into panels: inout [PanelSpec]
     ) -> PanelSpec? {
         guard let (kindName, body) = singleKey(node, ctx, what: "a panel", kinds: panelKinds) else { return nil }
         if kindName == "slo" { return readSLOPanel(body, ctx).map { .slo($0) } }
         if kindName == "grafana" { return readRawGrafanaPanel(body, ctx) }
+        let type = PanelType(rawValue: kindName)
         let isSignal: Bool
         if kindName == "heatmap", case .mapping(let m) = body {
             isSignal = m.pairs.contains { if case .scalar(let k) = $0.key { k.value == "signal" } else { false } }
         } else {
-            isSignal = PanelType(rawValue: kindName) == nil
+            isSignal = type == nil
         }
         if kindName == "logs" { return readLogsPanel(body, ctx) }
         if kindName == "alertlist" { return readAlertListPanel(body, ctx) }
@@ -331,8 +332,12 @@ public enum YAMLSpecLoader {
             panels += expanded
             return nil
         }
-        guard let type = PanelType(rawValue: kindName) else { return readPanel(node, ctx) }
-        return readPanel(type, body, node, ctx)
+        if let type {
+            readPanel(type, body, node, ctx, into: &panels)
+        } else {
+            readPanel(node, ctx, into: &panels)
+        }
+        return nil
     }
 
     static let signalPanelKeys: [SignalPanelRequest.Kind: KeyList] = {
@@ -374,7 +379,7 @@ public enum YAMLSpecLoader {
         request.height = map.int("height")
         request.newLine = map.bool("newLine") ?? false
         request.recordingRules = map.bool("recordingRules")
-        request.grafana = readGrafanaPassthrough(map, ctx)
+        request.grafana = readGrafanaPassthrough(map.value("grafana"), ctx)
         request.by = map.strings("by") ?? []
         request.backend = map.choice("backend", as: Backend.self)
         if let values = map.list("percentiles") {
@@ -431,73 +436,74 @@ public enum YAMLSpecLoader {
 
     static let panelTypeNames = PanelType.allCases.map(\.rawValue)
 
-    static func readPanel(_ node: YAMLNode, _ ctx: ReadContext) -> PanelSpec? {
+    /// Appends the panel of a `- <type>: body` entry.
+    static func readPanel(_ node: YAMLNode, _ ctx: ReadContext, into panels: inout [PanelSpec]) {
         guard let (kindName, body) = singleKey(node, ctx, what: "a panel", kinds: panelTypeNames),
             let type = PanelType(rawValue: kindName)
-        else { return nil }
-        return readPanel(type, body, node, ctx)
+        else { return }
+        readPanel(type, body, node, ctx, into: &panels)
     }
 
-    /// A panel of a known type: `node` is the `- <type>: body` entry.
-    static func readPanel(_ type: PanelType, _ body: YAMLNode, _ node: YAMLNode, _ ctx: ReadContext) -> PanelSpec? {
-        let kindName = type.rawValue
-        guard let map = MappingReader(body, ctx, what: "a \(kindName) panel") else { return nil }
-        map.allow(allowedPanelKeys[type] ?? KeyList([]))
+    /// Appends a panel of a known type: `node` is the `- <type>: body` entry. The panel is read in place, in
+    /// the array: a panel is large, and copying one costs more than reading a small one.
+    static func readPanel(
+        _ type: PanelType, _ body: YAMLNode, _ node: YAMLNode, _ ctx: ReadContext, into panels: inout [PanelSpec]
+    ) {
+        let schema = schema(of: type)
+        guard let map = KeyedMappingReader<PanelKey>(body, ctx, what: schema.what) else { return }
+        map.allow(schema.allowed)
+        panels.append(PanelSpec(type: type, title: map.requiredString(.title) ?? ""))
+        readPanel(map, type, body, node, ctx, into: &panels[panels.count - 1])
+    }
 
-        var panel = PanelSpec(type: type, title: map.requiredString("title") ?? "")
-        panel.location = map.location("title") ?? ctx.location(node)
-        panel.key = map.string("key")
-        panel.id = map.int("id")
-        panel.description = map.string("description")
-        panel.width = map.int("width")
-        panel.height = map.int("height")
-        panel.newLine = map.bool("newLine") ?? false
-        panel.recordingRules = map.bool("recordingRules")
-        panel.datasource = map.string("datasource")
-        for item in map.list("queries") ?? [] {
+    /// The rest of a panel whose reader is made and whose title is read.
+    private static func readPanel(
+        _ map: KeyedMappingReader<PanelKey>, _ type: PanelType, _ body: YAMLNode, _ node: YAMLNode,
+        _ ctx: ReadContext, into panel: inout PanelSpec
+    ) {
+        panel.location = map.location(.title) ?? ctx.location(node)
+        panel.key = map.string(.key)
+        panel.id = map.int(.id)
+        panel.description = map.string(.description)
+        panel.width = map.int(.width)
+        panel.height = map.int(.height)
+        panel.newLine = map.bool(.newLine) ?? false
+        panel.recordingRules = map.bool(.recordingRules)
+        panel.datasource = map.string(.datasource)
+        for item in map.list(.queries) ?? [] {
             if let query = readQuery(item, ctx) { panel.queries.append(query) }
         }
-        for item in map.list("transformations") ?? [] {
-            guard let t = MappingReader(item, ctx, what: "a transformation") else { continue }
-            t.allow(["id", "options"])
-            let options = t.value("options").flatMap { ctx.json($0) } ?? .object([:])
-            panel.transformations.append(TransformationSpec(id: t.requiredString("id") ?? "", options: options))
+        for item in map.list(.transformations) ?? [] {
+            guard let t = KeyedMappingReader<TransformationKey>(item, ctx, what: "a transformation") else { continue }
+            t.allow(TransformationKey.allowed)
+            let options = t.value(.options).flatMap { ctx.json($0) } ?? .object([:])
+            panel.transformations.append(TransformationSpec(id: t.requiredString(.id) ?? "", options: options))
         }
-        panel.interval = map.string("interval")
-        panel.maxDataPoints = map.int("maxDataPoints")
-        panel.timeFrom = map.string("timeFrom")
-        panel.timeShift = map.string("timeShift")
-        panel.hideTimeOverride = map.bool("hideTimeOverride")
-        panel.transparent = map.bool("transparent")
-        panel.repeatVariable = map.string("repeat")
-        panel.repeatDirection = choice(map, "repeatDirection")
-        panel.maxPerRow = map.int("maxPerRow")
-        for item in map.list("links") ?? [] {
+        panel.interval = map.string(.interval)
+        panel.maxDataPoints = map.int(.maxDataPoints)
+        panel.timeFrom = map.string(.timeFrom)
+        panel.timeShift = map.string(.timeShift)
+        panel.hideTimeOverride = map.bool(.hideTimeOverride)
+        panel.transparent = map.bool(.transparent)
+        panel.repeatVariable = map.string(.repeat)
+        panel.repeatDirection = map.choice(.repeatDirection)
+        panel.maxPerRow = map.int(.maxPerRow)
+        for item in map.list(.links) ?? [] {
             if let link = readLink(item, ctx, dashboardLink: false) { panel.links.append(link) }
         }
-        panel.field = readFieldOptions(map, ctx)
-        for item in map.list("overrides") ?? [] {
+        readFieldOptions(map, ctx, into: &panel.field)
+        for item in map.list(.overrides) ?? [] {
             if let override = readOverride(item, ctx) { panel.overrides.append(override) }
         }
-        panel.options = readOptions(map, ctx, type: type)
-        panel.grafana = readGrafanaPassthrough(map, ctx)
+        readOptions(map, ctx, into: &panel.options)
+        panel.grafana = readGrafanaPassthrough(map.value(.grafana), ctx)
         if type == .text, panel.options.content == nil {
-            ctx.error("spec.missing-key", "a text panel needs 'content'", at: map.keyNode("title") ?? body)
+            ctx.error("spec.missing-key", "a text panel needs 'content'", at: map.keyNode(.title) ?? body)
         }
-        if type != .text, panel.queries.isEmpty, map.has("queries") == false {
-            ctx.error("spec.missing-key", "a \(kindName) panel needs 'queries'", at: map.keyNode("title") ?? body)
+        if type != .text, panel.queries.isEmpty, map.has(.queries) == false {
+            ctx.error("spec.missing-key", "a \(type.rawValue) panel needs 'queries'", at: map.keyNode(.title) ?? body)
         }
-        return panel
     }
-
-    static func choice(_ map: MappingReader, _ key: String) -> String? {
-        guard map.value(key) != nil else { return nil }  // most options are absent: skip the vocabulary lookup
-        return map.choice(key, OptionVocabulary.choices[key] ?? [])
-    }
-
-    static let queryKeys = KeyList([
-        "expr", "legend", "refId", "instant", "format", "interval", "exemplar", "hide", "datasource",
-    ])
 
     static func readQuery(_ node: YAMLNode, _ ctx: ReadContext) -> QuerySpec? {
         if case .scalar = node {
@@ -507,45 +513,46 @@ public enum YAMLSpecLoader {
             query.exprSource = ctx.source(of: node)
             return query
         }
-        guard let map = MappingReader(node, ctx, what: "a query") else { return nil }
-        map.allow(queryKeys)
-        var query = QuerySpec(map.requiredString("expr") ?? "", legend: map.string("legend"))
-        query.location = map.location("expr") ?? ctx.location(node)
-        query.exprSource = map.source("expr")
-        query.refId = map.string("refId")
-        query.instant = map.bool("instant")
-        query.format = map.choice("format", as: QuerySpec.Format.self)
-        query.interval = map.string("interval")
-        query.exemplar = map.bool("exemplar")
-        query.hide = map.bool("hide")
-        query.datasource = map.string("datasource")
+        guard let map = KeyedMappingReader<QueryKey>(node, ctx, what: "a query") else { return nil }
+        map.allow(QueryKey.allowed)
+        var query = QuerySpec(map.requiredString(.expr) ?? "", legend: map.string(.legend))
+        query.location = map.location(.expr) ?? ctx.location(node)
+        query.exprSource = map.source(.expr)
+        query.refId = map.string(.refId)
+        query.instant = map.bool(.instant)
+        query.format = map.choice(.format, as: QuerySpec.Format.self)
+        query.interval = map.string(.interval)
+        query.exemplar = map.bool(.exemplar)
+        query.hide = map.bool(.hide)
+        query.datasource = map.string(.datasource)
         return query
     }
 
     // MARK: Field options
 
-    static func readFieldOptions(_ map: MappingReader, _ ctx: ReadContext) -> FieldOptions {
-        var field = FieldOptions()
-        field.unit = map.string("unit")
-        field.unitLocation = map.location("unit")
-        field.decimals = map.int("decimals")
-        field.min = map.double("min")
-        field.max = map.double("max")
-        field.displayName = map.string("displayName")
-        field.noValue = map.string("noValue")
-        if let colorNode = map.value("color") { field.color = readColor(colorNode, ctx) }
-        if let node = map.value("thresholds") {
+    /// Reads a panel's field options into `field`, which holds the defaults.
+    static func readFieldOptions(
+        _ map: KeyedMappingReader<PanelKey>, _ ctx: ReadContext, into field: inout FieldOptions
+    ) {
+        field.unit = map.string(.unit)
+        field.unitLocation = map.location(.unit)
+        field.decimals = map.int(.decimals)
+        field.min = map.double(.min)
+        field.max = map.double(.max)
+        field.displayName = map.string(.displayName)
+        field.noValue = map.string(.noValue)
+        if let colorNode = map.value(.color) { field.color = readColor(colorNode, ctx) }
+        if let node = map.value(.thresholds) {
             field.thresholds = readThresholds(node, ctx)
             field.thresholdsLocation = ctx.location(node)
         }
-        field.thresholdsMode = map.choice("thresholdsMode", as: ThresholdsMode.self) ?? .absolute
-        for item in map.list("mappings") ?? [] {
+        field.thresholdsMode = map.choice(.thresholdsMode, as: ThresholdsMode.self) ?? .absolute
+        for item in map.list(.mappings) ?? [] {
             if let mapping = readMapping(item, ctx) { field.mappings.append(mapping) }
         }
-        for item in map.list("dataLinks") ?? [] {
+        for item in map.list(.dataLinks) ?? [] {
             if let link = readLink(item, ctx, dashboardLink: false) { field.links.append(link) }
         }
-        return field
     }
 
     /// `color: palette-classic`, `color: {fixed: orange}`, or `color: {mode: …, fixedColor: …, seriesBy: …}`.
@@ -553,12 +560,12 @@ public enum YAMLSpecLoader {
         if case .scalar = node {
             return ctx.choice(node, what: "color mode", from: ColorSpec.modes).map { ColorSpec(mode: $0) }
         }
-        guard let map = MappingReader(node, ctx, what: "color") else { return nil }
-        map.allow(["mode", "fixed", "fixedColor", "seriesBy"])
-        if let fixed = map.string("fixed") { return .fixed(fixed) }
-        let mode = map.choice("mode", ColorSpec.modes) ?? "palette-classic"
+        guard let map = KeyedMappingReader<ColorKey>(node, ctx, what: "color") else { return nil }
+        map.allow(ColorKey.allowed)
+        if let fixed = map.string(.fixed) { return .fixed(fixed) }
+        let mode = map.choice(.mode, ColorSpec.modes) ?? "palette-classic"
         return ColorSpec(
-            mode: mode, fixedColor: map.string("fixedColor"), seriesBy: map.choice("seriesBy", ["min", "max", "last"]))
+            mode: mode, fixedColor: map.string(.fixedColor), seriesBy: map.choice(.seriesBy, ["min", "max", "last"]))
     }
 
     /// A list whose first step is a bare colour (the base), then `{orange: 0.5}` or `{color: orange, value: 0.5}`.
@@ -582,9 +589,9 @@ public enum YAMLSpecLoader {
                     let v = pair.value
                     let value = ctx.isNullNode(v) ? nil : ctx.double(v, what: "the value of threshold '\(ks.value)'")
                     steps.append(ThresholdStep(ks.value, value))
-                } else if let map = MappingReader(item, ctx, what: "a threshold step") {
-                    map.allow(["color", "value"])
-                    steps.append(ThresholdStep(map.requiredString("color") ?? "", map.double("value")))
+                } else if let map = KeyedMappingReader<ThresholdStepKey>(item, ctx, what: "a threshold step") {
+                    map.allow(ThresholdStepKey.allowed)
+                    steps.append(ThresholdStep(map.requiredString(.color) ?? "", map.double(.value)))
                 }
             default:
                 ctx.error("spec.type", "a threshold step must be a colour or a mapping", at: item)
@@ -640,12 +647,10 @@ public enum YAMLSpecLoader {
         "axisPlacement", "cellType", "hidden", "thresholds",
     ]
 
-    static let overrideKeys = KeyList(["match", "set"])
-
     static func readOverride(_ node: YAMLNode, _ ctx: ReadContext) -> OverrideSpec? {
-        guard let map = MappingReader(node, ctx, what: "an override") else { return nil }
-        map.allow(overrideKeys)
-        guard let matchNode = map.required("match"),
+        guard let map = KeyedMappingReader<OverrideKey>(node, ctx, what: "an override") else { return nil }
+        map.allow(OverrideKey.allowed)
+        guard let matchNode = map.required(.match),
             let (kind, value) = singleKey(
                 matchNode, ctx, what: "an override matcher",
                 kinds: ["byName", "byRegexp", "byFrameRefID", "byType", "byNames"])
@@ -658,7 +663,7 @@ public enum YAMLSpecLoader {
         case "byType": matcher = .byType(ctx.string(value, what: "'byType'") ?? "")
         default: matcher = .byName(ctx.string(value, what: "'byName'") ?? "")
         }
-        guard let setNode = map.required("set"), let set = MappingReader(setNode, ctx, what: "an override's 'set'")
+        guard let setNode = map.required(.set), let set = MappingReader(setNode, ctx, what: "an override's 'set'")
         else { return nil }
         var properties: [OverrideProperty] = []
         for entry in set.entries {
@@ -722,104 +727,101 @@ public enum YAMLSpecLoader {
         return names
     }
 
-    static let legendKeys = KeyList(["mode", "placement", "calcs"])
-    static let tooltipKeys = KeyList(["mode", "sort"])
     static let legendModes = OptionVocabulary.choices["legend.mode"]!
     static let legendPlacements = OptionVocabulary.choices["legend.placement"]!
     static let tooltipModes = OptionVocabulary.choices["tooltip.mode"]!
     static let tooltipSorts = OptionVocabulary.choices["tooltip.sort"]!
 
-    static func readOptions(_ map: MappingReader, _ ctx: ReadContext, type: PanelType) -> PanelOptions {
-        var o = PanelOptions()
-        if let node = map.value("legend") {
+    /// Reads a panel's options into `o`, which holds the defaults.
+    static func readOptions(_ map: KeyedMappingReader<PanelKey>, _ ctx: ReadContext, into o: inout PanelOptions) {
+        if let node = map.value(.legend) {
             if case .scalar = node {
                 if let mode = ctx.choice(node, what: "'legend'", from: legendModes) {
                     o.legend = LegendOptions(mode: mode)
                 }
-            } else if let legend = MappingReader(node, ctx, what: "legend") {
-                legend.allow(legendKeys)
+            } else if let legend = KeyedMappingReader<LegendKey>(node, ctx, what: "legend") {
+                legend.allow(LegendKey.allowed)
                 o.legend = LegendOptions(
-                    mode: legend.choice("mode", legendModes) ?? "list",
-                    placement: legend.choice("placement", legendPlacements) ?? "bottom",
-                    calcs: legend.value("calcs").flatMap { reducers($0, ctx, what: "legend calcs") } ?? [])
+                    mode: legend.choice(.mode, legendModes) ?? "list",
+                    placement: legend.choice(.placement, legendPlacements) ?? "bottom",
+                    calcs: legend.value(.calcs).flatMap { reducers($0, ctx, what: "legend calcs") } ?? [])
             }
         }
-        if let node = map.value("tooltip") {
+        if let node = map.value(.tooltip) {
             if case .scalar = node {
                 if let mode = ctx.choice(node, what: "'tooltip'", from: tooltipModes) {
                     o.tooltip = TooltipOptions(mode: mode)
                 }
-            } else if let tooltip = MappingReader(node, ctx, what: "tooltip") {
-                tooltip.allow(tooltipKeys)
+            } else if let tooltip = KeyedMappingReader<TooltipKey>(node, ctx, what: "tooltip") {
+                tooltip.allow(TooltipKey.allowed)
                 o.tooltip = TooltipOptions(
-                    mode: tooltip.choice("mode", tooltipModes) ?? "multi",
-                    sort: tooltip.choice("sort", tooltipSorts) ?? "desc")
+                    mode: tooltip.choice(.mode, tooltipModes) ?? "multi",
+                    sort: tooltip.choice(.sort, tooltipSorts) ?? "desc")
             }
         }
-        o.calcs = map.value("calcs").flatMap { reducers($0, ctx, what: "'calcs'") }
-        o.fields = map.string("fields")
-        o.allValues = map.bool("allValues")
-        o.limit = map.int("limit")
-        o.orientation = choice(map, "orientation")
-        o.drawStyle = choice(map, "drawStyle")
-        o.lineWidth = map.int("lineWidth")
-        o.fillOpacity = map.int("fillOpacity")
-        o.gradientMode = choice(map, "gradientMode")
-        o.lineInterpolation = choice(map, "lineInterpolation")
-        o.showPoints = choice(map, "showPoints")
-        o.pointSize = map.int("pointSize")
-        o.spanNulls = map.bool("spanNulls")
-        o.stacking = choice(map, "stacking")
-        o.axisLabel = map.string("axisLabel")
-        o.axisPlacement = choice(map, "axisPlacement")
-        o.axisSoftMin = map.double("axisSoftMin")
-        o.axisSoftMax = map.double("axisSoftMax")
-        o.logScale = map.value("logScale").flatMap { ctx.choice($0, what: "'logScale'", from: ["2", "10"]) }.flatMap {
+        o.calcs = map.value(.calcs).flatMap { reducers($0, ctx, what: "'calcs'") }
+        o.fields = map.string(.fields)
+        o.allValues = map.bool(.allValues)
+        o.limit = map.int(.limit)
+        o.orientation = map.choice(.orientation)
+        o.drawStyle = map.choice(.drawStyle)
+        o.lineWidth = map.int(.lineWidth)
+        o.fillOpacity = map.int(.fillOpacity)
+        o.gradientMode = map.choice(.gradientMode)
+        o.lineInterpolation = map.choice(.lineInterpolation)
+        o.showPoints = map.choice(.showPoints)
+        o.pointSize = map.int(.pointSize)
+        o.spanNulls = map.bool(.spanNulls)
+        o.stacking = map.choice(.stacking)
+        o.axisLabel = map.string(.axisLabel)
+        o.axisPlacement = map.choice(.axisPlacement)
+        o.axisSoftMin = map.double(.axisSoftMin)
+        o.axisSoftMax = map.double(.axisSoftMax)
+        o.logScale = map.value(.logScale).flatMap { ctx.choice($0, what: "'logScale'", from: ["2", "10"]) }.flatMap {
             Int($0)
         }
-        o.thresholdsStyle = choice(map, "thresholdsStyle")
-        o.colorMode = choice(map, "colorMode")
-        o.graphMode = choice(map, "graphMode")
-        o.textMode = choice(map, "textMode")
-        o.justifyMode = choice(map, "justifyMode")
-        o.wideLayout = map.bool("wideLayout")
-        o.showPercentChange = map.bool("showPercentChange")
-        o.showThresholdMarkers = map.bool("showThresholdMarkers")
-        o.showThresholdLabels = map.bool("showThresholdLabels")
-        o.displayMode = choice(map, "displayMode")
-        o.valueMode = choice(map, "valueMode")
-        o.namePlacement = choice(map, "namePlacement")
-        o.showUnfilled = map.bool("showUnfilled")
-        o.showHeader = map.bool("showHeader")
-        o.cellHeight = choice(map, "cellHeight")
-        o.cellType = choice(map, "cellType")
-        o.align = choice(map, "align")
-        if let items = map.list("sortBy") {
+        o.thresholdsStyle = map.choice(.thresholdsStyle)
+        o.colorMode = map.choice(.colorMode)
+        o.graphMode = map.choice(.graphMode)
+        o.textMode = map.choice(.textMode)
+        o.justifyMode = map.choice(.justifyMode)
+        o.wideLayout = map.bool(.wideLayout)
+        o.showPercentChange = map.bool(.showPercentChange)
+        o.showThresholdMarkers = map.bool(.showThresholdMarkers)
+        o.showThresholdLabels = map.bool(.showThresholdLabels)
+        o.displayMode = map.choice(.displayMode)
+        o.valueMode = map.choice(.valueMode)
+        o.namePlacement = map.choice(.namePlacement)
+        o.showUnfilled = map.bool(.showUnfilled)
+        o.showHeader = map.bool(.showHeader)
+        o.cellHeight = map.choice(.cellHeight)
+        o.cellType = map.choice(.cellType)
+        o.align = map.choice(.align)
+        if let items = map.list(.sortBy) {
             o.sortBy = items.compactMap { item in
-                guard let s = MappingReader(item, ctx, what: "a sortBy entry") else { return nil }
-                s.allow(["field", "desc"])
-                return TableSort(s.requiredString("field") ?? "", descending: s.bool("desc") ?? true)
+                guard let s = KeyedMappingReader<SortByKey>(item, ctx, what: "a sortBy entry") else { return nil }
+                s.allow(SortByKey.allowed)
+                return TableSort(s.requiredString(.field) ?? "", descending: s.bool(.desc) ?? true)
             }
         }
-        o.footer = map.value("footer").flatMap { reducers($0, ctx, what: "'footer'") }
-        o.calculate = map.bool("calculate")
-        o.colorScheme = choice(map, "colorScheme")
-        o.colorScale = choice(map, "colorScale")
-        o.colorExponent = map.double("colorExponent")
-        o.colorSteps = map.int("colorSteps")
-        o.cellGap = map.int("cellGap")
-        o.rowsLayout = choice(map, "rowsLayout")
-        o.yAxisUnit = map.string("yAxisUnit")
-        o.yHistogram = map.bool("yHistogram")
-        o.showLegend = map.bool("showLegend")
-        o.exemplarColor = map.string("exemplarColor")
-        o.showValue = choice(map, "showValue")
-        o.rowHeight = map.double("rowHeight")
-        o.mergeValues = map.bool("mergeValues")
-        o.alignValue = choice(map, "alignValue")
-        o.mode = choice(map, "mode")
-        o.content = map.string("content")
-        o.codeLanguage = map.string("codeLanguage")
-        return o
+        o.footer = map.value(.footer).flatMap { reducers($0, ctx, what: "'footer'") }
+        o.calculate = map.bool(.calculate)
+        o.colorScheme = map.choice(.colorScheme)
+        o.colorScale = map.choice(.colorScale)
+        o.colorExponent = map.double(.colorExponent)
+        o.colorSteps = map.int(.colorSteps)
+        o.cellGap = map.int(.cellGap)
+        o.rowsLayout = map.choice(.rowsLayout)
+        o.yAxisUnit = map.string(.yAxisUnit)
+        o.yHistogram = map.bool(.yHistogram)
+        o.showLegend = map.bool(.showLegend)
+        o.exemplarColor = map.string(.exemplarColor)
+        o.showValue = map.choice(.showValue)
+        o.rowHeight = map.double(.rowHeight)
+        o.mergeValues = map.bool(.mergeValues)
+        o.alignValue = map.choice(.alignValue)
+        o.mode = map.choice(.mode)
+        o.content = map.string(.content)
+        o.codeLanguage = map.string(.codeLanguage)
     }
 }

@@ -57,14 +57,19 @@ final class ReadContext {
         }
     }
 
-    static func isNull(_ s: YAMLScalar) -> Bool {
+    /// Whether the scalar is a null: empty, `~` or `null` written plain. Most values are longer than those
+    /// words: the length settles them, inline, without comparing text.
+    @inline(__always) static func isNull(_ s: YAMLScalar) -> Bool {
+        let length = s.value.utf8.count
+        return (length <= 1 || length == 4) && isNullWord(s, length: length)
+    }
+
+    private static func isNullWord(_ s: YAMLScalar, length: Int) -> Bool {
         guard s.style == .plain, s.tag == nil || s.tag == "!!null" else { return false }
-        // Most values are longer than the null words: the length settles them without comparing text.
-        switch s.value.utf8.count {
+        switch length {
         case 0: return true
         case 1: return s.value == "~"
-        case 4: return s.value == "null" || s.value == "Null" || s.value == "NULL"
-        default: return false
+        default: return s.value == "null" || s.value == "Null" || s.value == "NULL"
         }
     }
 
@@ -96,7 +101,7 @@ final class ReadContext {
     }
 
     func int(_ node: YAMLNode, what: @autoclosure () -> String) -> Int? {
-        if let text = Self.plainValue(node), let value = Int(text) { return value }
+        if let text = Self.plainValue(node), let value = Self.parseInt(text) { return value }
         error("spec.type", "\(what()) must be an integer, found \(describe(node))", at: node)
         return nil
     }
@@ -130,8 +135,59 @@ final class ReadContext {
             first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
                 || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
         else { return nil }
+        if let (digits, scale, negative) = decimal(text) {
+            // Both are exact in a Double, so the one rounding of the division gives the nearest Double to the
+            // decimal, as the general parser does.
+            let value = Double(digits) / powersOfTen[scale]
+            return negative ? -value : value
+        }
         guard let value = Double(text), value.isFinite else { return nil }
         return value
+    }
+
+    /// `Int(text)`, with up to 15 decimal digits (most numbers in a spec) read without the general parser.
+    static func parseInt(_ text: String) -> Int? {
+        if let (digits, scale, negative) = decimal(text), scale == 0 {
+            return negative ? -digits : digits
+        }
+        return Int(text)
+    }
+
+    /// 10⁰ through 10¹⁵, each exact.
+    private static let powersOfTen: [Double] = (0...15).map { exponent in
+        (0..<exponent).reduce(1) { power, _ in power * 10 }
+    }
+
+    /// A decimal of at most 15 digits, `[+-]digits[.digits]`: the digits as an integer, the number of them
+    /// after the point, and the sign. Nil for any other text.
+    private static func decimal(_ text: String) -> (digits: Int, scale: Int, negative: Bool)? {
+        var text = text
+        return text.withUTF8 { bytes in
+            var i = 0
+            var negative = false
+            if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {
+                negative = sign == UInt8(ascii: "-")
+                i = 1
+            }
+            var digits = 0
+            var count = 0
+            var scale: Int?
+            while i < bytes.count {
+                let byte = bytes[i]
+                if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                    digits = digits &* 10 &+ Int(byte &- UInt8(ascii: "0"))
+                    count += 1
+                    if scale != nil { scale! += 1 }
+                } else if byte == UInt8(ascii: "."), scale == nil, count > 0 {
+                    scale = 0
+                } else {
+                    return nil
+                }
+                i += 1
+            }
+            guard count > 0, count <= 15, scale != 0 else { return nil }
+            return (digits, scale ?? 0, negative)
+        }
     }
 
     /// One of a fixed set of words, with a did-you-mean when it is close to one.
@@ -259,35 +315,109 @@ struct PackedKey: Sendable {
 struct KeyList: Sendable {
     let names: [String]
     private let packed: [PackedKey]
-    /// For each bit of `PackedKey.filterBit`, the indices of the ASCII names with that bit; empty for a short
-    /// list, which is scanned.
-    private let byBit: [[Int]]
+    /// The positions of the ASCII names, grouped by the bit of their `PackedKey.filterBit`: those with bit b
+    /// are `byBit[bucketStart[b]..<bucketStart[b + 1]]`, in order. Both empty for a short list, which is
+    /// scanned.
+    private let byBit: [Int]
+    private let bucketStart: [Int]
 
     init(_ names: [String]) {
         self.names = names
-        packed = names.map { PackedKey($0) }
-        var byBit: [[Int]] = []
+        let packed = names.map { PackedKey($0) }
+        var byBit: [Int] = []
+        var bucketStart: [Int] = []
         if names.count > 8 {
-            byBit = Array(repeating: [], count: 64)
-            for (i, key) in packed.enumerated() where key.isASCII {
-                byBit[key.filterBit.trailingZeroBitCount].append(i)
+            for bit in 0..<64 {
+                bucketStart.append(byBit.count)
+                byBit += packed.indices.filter {
+                    packed[$0].isASCII && packed[$0].filterBit.trailingZeroBitCount == bit
+                }
             }
+            bucketStart.append(byBit.count)
         }
+        self.packed = packed
         self.byBit = byBit
+        self.bucketStart = bucketStart
     }
 
     /// `text` gives the key as a string, wanted only when the packs cannot settle it.
-    func contains(_ key: PackedKey, _ text: () -> String) -> Bool {
-        // An ASCII key can only equal a name of the same bytes, which has the same bit; a key that is not
-        // ASCII is compared with every name.
-        if key.isASCII, !byBit.isEmpty {
-            for i in byBit[key.filterBit.trailingZeroBitCount] where packed[i].matches(key) ?? (names[i] == text()) {
-                return true
+    func contains(_ key: PackedKey, _ text: () -> String) -> Bool { index(of: key, text) != nil }
+
+    /// The position of the first name equal to the key; `text` as for `contains(_:_:)`.
+    func index(of key: PackedKey, _ text: () -> String) -> Int? {
+        packed.withUnsafeBufferPointer { packed in
+            // An ASCII key can only equal a name of the same bytes, which has the same bit; a key that is not
+            // ASCII is compared with every name.
+            if key.isASCII, !bucketStart.isEmpty {
+                let bit = key.filterBit.trailingZeroBitCount
+                return byBit.withUnsafeBufferPointer { byBit in
+                    for i in byBit[bucketStart[bit]..<bucketStart[bit + 1]]
+                    where packed[i].matches(key) ?? (names[i] == text()) {
+                        return i
+                    }
+                    return nil
+                }
             }
-            return false
+            for i in packed.indices where packed[i].matches(key) ?? (names[i] == text()) { return i }
+            return nil
         }
-        return packed.indices.contains { packed[$0].matches(key) ?? (names[$0] == text()) }
     }
+}
+
+/// The keys of one kind of mapping, as the cases of an `Int` enum named like them and numbered from 0 in
+/// order, e.g. `enum QueryKey: Int, MappingKey { case expr, legend }` with
+/// `static let keyList = KeyList(["expr", "legend"])`. (Naming the cases at run time through reflection
+/// costs more than all the reading.)
+protocol MappingKey: RawRepresentable<Int>, CaseIterable, Sendable {
+    /// The names of the cases, in order.
+    static var keyList: KeyList { get }
+}
+
+extension MappingKey {
+    /// The key as written in YAML.
+    var name: String { Self.keyList.names[rawValue] }
+}
+
+/// A set of keys by their positions in a `KeyList` of at most 128 names.
+struct KeyMask: Sendable {
+    private var low: UInt64 = 0
+    private var high: UInt64 = 0
+
+    @inline(__always) func contains(_ index: Int) -> Bool {
+        index < 64 ? low & (1 << UInt64(index)) != 0 : high & (1 << UInt64(index &- 64)) != 0
+    }
+
+    mutating func insert(_ index: Int) {
+        precondition(index >= 0 && index < 128, "a key mask holds at most 128 keys")
+        if index < 64 { low |= 1 << UInt64(index) } else { high |= 1 << UInt64(index - 64) }
+    }
+}
+
+/// The keys of a `MappingKey` that one kind of mapping accepts, named in the order that messages list them.
+///
+/// (`Key` is constrained by the extension rather than here, as is `KeyedMappingReader`'s: the run time would
+/// otherwise look up `Key`'s conformances, at a cost, the first time it needs the type's metadata.)
+struct AllowedKeys<Key>: Sendable {
+    let names: [String]
+    let mask: KeyMask
+}
+
+extension AllowedKeys where Key: MappingKey {
+    /// Every name must be one of `Key`'s.
+    init(_ names: [String]) {
+        self.names = names
+        var mask = KeyMask()
+        for name in names {
+            guard let index = Key.keyList.names.firstIndex(of: name) else {
+                preconditionFailure("'\(name)' is not a key of \(Key.self)")
+            }
+            mask.insert(index)
+        }
+        self.mask = mask
+    }
+
+    /// All of `Key`'s keys, in the order of its cases.
+    init() { self.init(Key.keyList.names) }
 }
 
 /// A YAML mapping read under a strict schema: known keys only (did-you-mean for the rest), no duplicates,
@@ -301,10 +431,12 @@ struct MappingReader {
 
     /// Where a key's pair is (`source` 0 for the mapping itself, k for the k-th mapping merged in), and
     /// the key packed. Plain values, so that scanning and dropping them involves no reference counting.
-    private struct Slot {
+    fileprivate struct Slot {
         var packed: PackedKey
         var source: Int32
         var index: Int32
+        /// The key's position in the `KeyList` given to `resolve(_:)`; -1 for a key not in it (or before).
+        var name: Int32 = -1
     }
 
     let ctx: ReadContext
@@ -429,16 +561,75 @@ struct MappingReader {
     /// Reports every key not in `allowed`.
     func allow(_ allowed: KeyList) {
         for slot in slots where !allowed.contains(slot.packed, { keyText(slot) }) {
-            let key = keyText(slot)
-            var notes: [String] = []
-            if let guess = Suggestions.closest(to: key, in: allowed.names) {
-                notes.append("did you mean '\(guess)'?")
-            } else {
-                notes.append("known keys: " + allowed.names.joined(separator: ", "))
-            }
-            ctx.error("spec.unknown-key", "unknown key '\(key)' in \(what)", at: keyNode(slot), notes: notes)
+            report(slot, names: allowed.names)
         }
     }
+
+    /// Matches every key present against `list` once, for the readers of `KeyedMappingReader`; the keys
+    /// found, by their positions in `list`.
+    fileprivate mutating func resolve(_ list: KeyList) -> KeyMask {
+        var found = KeyMask()
+        for i in slots.indices {
+            guard let name = list.index(of: slots[i].packed, { keyText(slots[i]) }), !found.contains(name) else {
+                continue
+            }
+            slots[i].name = Int32(name)
+            found.insert(name)
+        }
+        return found
+    }
+
+    /// The slot of the key at `name` in the list given to `resolve(_:)`, which must be present.
+    fileprivate func slot(named name: Int) -> Slot {
+        slots.withUnsafeBufferPointer { slots in
+            var i = 0
+            while slots[i].name != name { i += 1 }
+            return slots[i]
+        }
+    }
+
+    /// Reports every key not in `allowed`, which names keys of the list given to `resolve(_:)`.
+    fileprivate func allow(_ allowed: KeyMask, names: [String]) {
+        for slot in slots where slot.name < 0 || !allowed.contains(Int(slot.name)) {
+            report(slot, names: names)
+        }
+    }
+
+    private func report(_ slot: Slot, names: [String]) {
+        let key = keyText(slot)
+        var notes: [String] = []
+        if let guess = Suggestions.closest(to: key, in: names) {
+            notes.append("did you mean '\(guess)'?")
+        } else {
+            notes.append("known keys: " + names.joined(separator: ", "))
+        }
+        ctx.error("spec.unknown-key", "unknown key '\(key)' in \(what)", at: keyNode(slot), notes: notes)
+    }
+
+    /// The value of a slot in place, as `read(_:_:)` does. Neither this nor `body` captures the reader, which
+    /// would copy it.
+    @inline(__always)
+    fileprivate func read<R>(_ slot: Slot, _ body: (YAMLNode) -> R?) -> R? {
+        let index = Int(slot.index)
+        if slot.source == 0 {
+            return pairs.withUnsafeBufferPointer { Self.unlessNull($0[index].value, body) }
+        }
+        return merged[Int(slot.source) - 1].withUnsafeBufferPointer { Self.unlessNull($0[index].value, body) }
+    }
+
+    @inline(__always)
+    private static func unlessNull<R>(_ value: YAMLNode, _ body: (YAMLNode) -> R?) -> R? {
+        if case .scalar(let s) = value, ReadContext.isNull(s) { return nil }
+        return body(value)
+    }
+
+    /// The value node of a slot, nil for an explicit null.
+    fileprivate func value(of slot: Slot) -> YAMLNode? {
+        let value = value(slot)
+        return ctx.isNullNode(value) ? nil : value
+    }
+
+    fileprivate func keyNode(of slot: Slot) -> YAMLNode { keyNode(slot) }
 
     func has(_ key: String) -> Bool { index(of: key) != nil }
 
@@ -489,4 +680,125 @@ struct MappingReader {
         return choice(key, E.allCases.map(\.rawValue)).flatMap(E.init(rawValue:))
     }
     func source(_ key: String) -> ScalarSource? { value(key).flatMap(ctx.source) }
+}
+
+/// A `MappingReader` asked for keys by the cases of `Key`, a `MappingKey`. The keys present are matched against
+/// `Key`'s names once, as the reader is made; asking for a key is then a bit test, and a short scan for a key
+/// present.
+struct KeyedMappingReader<Key> {
+    private var base: MappingReader
+    private let present: KeyMask
+}
+
+extension KeyedMappingReader where Key: MappingKey {
+    /// Nil (after reporting) when `node` is not a mapping.
+    init?(_ node: YAMLNode, _ ctx: ReadContext, what: String) {
+        guard var base = MappingReader(node, ctx, what: what) else { return nil }
+        let present = base.resolve(Key.keyList)
+        self.init(base: base, present: present)
+    }
+
+    var ctx: ReadContext { base.ctx }
+    var node: YAMLNode { base.node }
+    /// The mapping, for readers that ask for keys by name.
+    var mapping: MappingReader { base }
+
+    /// Reports every key not in `allowed`.
+    func allow(_ allowed: AllowedKeys<Key>) { base.allow(allowed.mask, names: allowed.names) }
+
+    @inline(__always) func has(_ key: Key) -> Bool { present.contains(key.rawValue) }
+
+    /// The value node, treating an explicit null as absent.
+    @inline(__always) func value(_ key: Key) -> YAMLNode? {
+        guard has(key) else { return nil }
+        return base.value(of: base.slot(named: key.rawValue))
+    }
+
+    func keyNode(_ key: Key) -> YAMLNode? {
+        guard has(key) else { return nil }
+        return base.keyNode(of: base.slot(named: key.rawValue))
+    }
+
+    func location(_ key: Key) -> SourceLocation? {
+        guard has(key) else { return nil }
+        let slot = base.slot(named: key.rawValue)
+        return ctx.location(base.value(of: slot) ?? base.keyNode(of: slot))
+    }
+
+    func required(_ key: Key) -> YAMLNode? {
+        if let v = value(key) { return v }
+        ctx.error("spec.missing-key", "\(base.what) needs '\(key.name)'", at: keyNode(key) ?? node)
+        return nil
+    }
+
+    // The readers below are inlined as far as the test of the key's bit, as most keys asked for are absent.
+    // They hand `read` closures that capture the context and the key, not the reader: a closure that captures
+    // the reader copies it.
+
+    /// Reads the value of a key present.
+    @inline(never) private func read<R>(_ key: Key, _ body: (YAMLNode) -> R?) -> R? {
+        base.read(base.slot(named: key.rawValue), body)
+    }
+
+    @inline(__always) func string(_ key: Key) -> String? {
+        guard has(key) else { return nil }
+        let ctx = base.ctx
+        return read(key) { ctx.string($0, what: "'\(key.name)'") }
+    }
+
+    func requiredString(_ key: Key) -> String? {
+        guard let node = required(key) else { return nil }
+        return ctx.string(node, what: "'\(key.name)'")
+    }
+
+    @inline(__always) func int(_ key: Key) -> Int? {
+        guard has(key) else { return nil }
+        let ctx = base.ctx
+        return read(key) { ctx.int($0, what: "'\(key.name)'") }
+    }
+
+    @inline(__always) func double(_ key: Key) -> Double? {
+        guard has(key) else { return nil }
+        let ctx = base.ctx
+        return read(key) { ctx.double($0, what: "'\(key.name)'") }
+    }
+
+    @inline(__always) func bool(_ key: Key) -> Bool? {
+        guard has(key) else { return nil }
+        let ctx = base.ctx
+        return read(key) { ctx.bool($0, what: "'\(key.name)'") }
+    }
+
+    @inline(__always) func strings(_ key: Key) -> [String]? {
+        guard has(key) else { return nil }
+        let ctx = base.ctx
+        return read(key) { ctx.strings($0, what: "'\(key.name)'") }
+    }
+
+    @inline(__always) func list(_ key: Key) -> [YAMLNode]? {
+        guard has(key) else { return nil }
+        let ctx = base.ctx
+        return read(key) { ctx.list($0, what: "'\(key.name)'") }
+    }
+
+    @inline(__always) func choice(_ key: Key, _ allowed: @autoclosure () -> [String]) -> String? {
+        guard has(key) else { return nil }
+        let ctx = base.ctx
+        return read(key) { ctx.choice($0, what: "'\(key.name)'", from: allowed()) }
+    }
+
+    @inline(__always)
+    func choice<E: RawRepresentable & CaseIterable>(_ key: Key, as: E.Type) -> E? where E.RawValue == String {
+        guard has(key) else { return nil }
+        let ctx = base.ctx
+        return read(key) {
+            ctx.choice($0, what: "'\(key.name)'", from: E.allCases.map(\.rawValue)).flatMap(E.init(rawValue:))
+        }
+    }
+
+    @inline(__always) func source(_ key: Key) -> ScalarSource? {
+        guard has(key) else { return nil }
+        let ctx = base.ctx
+        return read(key) { ctx.source(of: $0) }
+    }
 }
