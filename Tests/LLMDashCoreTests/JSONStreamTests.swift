@@ -62,6 +62,40 @@ import Testing
         }
     }
 
+    /// Strings that need no escaping but for at most two characters, at every position, read from every offset
+    /// from a word boundary: the writer checks and copies a word at a time, and goes from a word to the first byte
+    /// in it to escape. Control characters, quotes and backslashes are escaped; DEL, non-ASCII text and the line
+    /// separator U+2028 are not.
+    @Test func escapesAtEveryAlignment() {
+        let specials: [String] = ["\"", "\\", "\n", "\u{0}", "\u{1F}", "\t", "\u{7F}", "\u{2028}", "é"]
+        let filler = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456789 -/~{}:,")
+        var mismatches: [String] = []
+        var round = 0
+        for length in 0..<36 {
+            for first in -1..<length {
+                for second in [-1, (first + 5) % max(length, 1), length - 1]
+                where second == -1 || (first < second && second < length) {
+                    var characters = (0..<length).map { String(filler[($0 * 7 + length) % filler.count]) }
+                    if first >= 0 { characters[first] = specials[round % specials.count] }
+                    if second >= 0 { characters[second] = specials[(round + 3) % specials.count] }
+                    round += 1
+                    let text = characters.joined()
+                    let expected = Array(Self.escaped(text).utf8)
+                    for offset in 0..<8 {
+                        let bytes = Array(repeating: UInt8(ascii: "x"), count: offset) + Array(text.utf8)
+                        let written = bytes.withUnsafeBufferPointer { all in
+                            var out = ByteBuffer(capacity: 4)
+                            JSONWriter.writeString(utf8: UnsafeBufferPointer(rebasing: all[offset...]), into: &out)
+                            return out.bytes()
+                        }
+                        if written != expected { mismatches.append("\(text.debugDescription) at offset \(offset)") }
+                    }
+                }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+    }
+
     /// JSON string escaping, one byte at a time.
     static func escaped(_ s: String) -> String {
         var out = "\""

@@ -36,7 +36,7 @@ struct JSONStream: ~Copyable {
     // MARK: Containers
 
     /// Writes an object whose members `body` writes, in key order.
-    mutating func object(_ body: (inout JSONStream) -> Void) {
+    @inline(__always) mutating func object(_ body: (inout JSONStream) -> Void) {
         #if DEBUG
             lastKeys.append("")
             defer { lastKeys.removeLast() }
@@ -47,53 +47,48 @@ struct JSONStream: ~Copyable {
     }
 
     /// Writes an array whose elements `body` writes, each after `element()`.
-    mutating func array(_ body: (inout JSONStream) -> Void) {
+    @inline(__always) mutating func array(_ body: (inout JSONStream) -> Void) {
         open(UInt8(ascii: "["))
         body(&self)
         close(UInt8(ascii: "]"))
     }
 
-    /// Writes an array with one element per item of `items`.
-    mutating func array<Items: Sequence>(_ items: Items, _ element: (inout JSONStream, Items.Element) -> Void) {
+    /// Writes an array with one element per item of `items`. The items are read in place, not copied.
+    mutating func array<Element>(_ items: [Element], _ element: (inout JSONStream, Element) -> Void) {
         array { w in
-            for item in items {
+            items.forEachInPlace { item in
                 w.element()
-                element(&w, item)
+                element(&w, item.pointee)
             }
         }
     }
 
-    private mutating func open(_ bracket: UInt8) {
+    @inline(__always) private mutating func open(_ bracket: UInt8) {
         out.append(bracket)
         indent += 2
         empty = true
     }
 
-    private mutating func close(_ bracket: UInt8) {
+    @inline(__always) private mutating func close(_ bracket: UInt8) {
         indent -= 2
-        if !empty { newline() }
-        out.append(bracket)
+        if empty {
+            out.append(bracket)
+        } else {
+            out.append(newlineIndentedBy: indent, then: bracket)
+        }
         // The container itself was a member or element of its parent, so the parent is not empty.
         empty = false
     }
 
-    private mutating func newline() {
-        out.append(newlineIndentedBy: indent)
-    }
-
-    private mutating func separate() {
-        if !empty { out.append(UInt8(ascii: ",")) }
-        empty = false
-        newline()
-    }
-
     /// Starts the next array element; the value follows.
-    mutating func element() {
-        separate()
+    @inline(__always) mutating func element() {
+        out.append(separated: !empty, newlineIndentedBy: indent)
+        empty = false
     }
 
-    /// Starts the member `key` of the innermost object; the value follows.
-    mutating func key(_ key: StaticString) {
+    /// Starts the member `key` of the innermost object; the value follows. Inlined, so that the name's length
+    /// is known where it is written.
+    @inline(__always) mutating func key(_ key: StaticString) {
         #if DEBUG
             let previous = lastKeys[lastKeys.count - 1]
             assert(
@@ -101,8 +96,8 @@ struct JSONStream: ~Copyable {
                 "JSON keys must be written in byte-wise order: '\(previous)' before '\(key)'")
             lastKeys[lastKeys.count - 1] = key
         #endif
-        separate()
-        out.append(memberName: key)
+        out.append(separated: !empty, indent: indent, memberName: key)
+        empty = false
     }
 
     #if DEBUG
@@ -120,9 +115,11 @@ struct JSONStream: ~Copyable {
 
     mutating func int(_ value: Int) { out.append(decimal: value) }
 
-    mutating func bool(_ value: Bool) { out.append(value ? "true" : "false") }
+    mutating func bool(_ value: Bool) {
+        if value { out.append(ascii: "true") } else { out.append(ascii: "false") }
+    }
 
-    mutating func null() { out.append("null") }
+    mutating func null() { out.append(ascii: "null") }
 
     /// A number as `JSON.number` holds it: without a fraction when it is whole.
     mutating func number(_ value: Double) { JSONWriter.writeDouble(value, into: &out) }
@@ -136,58 +133,58 @@ struct JSONStream: ~Copyable {
     // MARK: Members
 
     /// The member `key`, an object whose members `body` writes.
-    mutating func object(_ key: StaticString, _ body: (inout JSONStream) -> Void) {
+    @inline(__always) mutating func object(_ key: StaticString, _ body: (inout JSONStream) -> Void) {
         self.key(key)
         object(body)
     }
 
     /// The member `key`, an array whose elements `body` writes.
-    mutating func array(_ key: StaticString, _ body: (inout JSONStream) -> Void) {
+    @inline(__always) mutating func array(_ key: StaticString, _ body: (inout JSONStream) -> Void) {
         self.key(key)
         array(body)
     }
 
     /// The member `key`, an array with one element per item of `items`.
-    mutating func array<Items: Sequence>(
-        _ key: StaticString, _ items: Items, _ element: (inout JSONStream, Items.Element) -> Void
+    @inline(__always) mutating func array<Element>(
+        _ key: StaticString, _ items: [Element], _ element: (inout JSONStream, Element) -> Void
     ) {
         self.key(key)
         array(items, element)
     }
 
-    mutating func member(_ key: StaticString, _ value: String?) {
+    @inline(__always) mutating func member(_ key: StaticString, _ value: String?) {
         guard let value else { return }
         self.key(key)
         string(value)
     }
 
-    mutating func member(_ key: StaticString, _ value: Int?) {
+    @inline(__always) mutating func member(_ key: StaticString, _ value: Int?) {
         guard let value else { return }
         self.key(key)
         int(value)
     }
 
-    mutating func member(_ key: StaticString, _ value: Bool?) {
+    @inline(__always) mutating func member(_ key: StaticString, _ value: Bool?) {
         guard let value else { return }
         self.key(key)
         bool(value)
     }
 
     /// A number member, written as `JSON.number` would hold it.
-    mutating func member(_ key: StaticString, _ value: Double?) {
+    @inline(__always) mutating func member(_ key: StaticString, _ value: Double?) {
         guard let value else { return }
         self.key(key)
         number(value)
     }
 
-    mutating func member(_ key: StaticString, json value: JSON?) {
+    @inline(__always) mutating func member(_ key: StaticString, json value: JSON?) {
         guard let value else { return }
         self.key(key)
         self.value(value)
     }
 
     /// A member whose value is an array of strings.
-    mutating func member(_ key: StaticString, strings values: [String]) {
+    @inline(__always) mutating func member(_ key: StaticString, strings values: [String]) {
         self.key(key)
         strings(values)
     }

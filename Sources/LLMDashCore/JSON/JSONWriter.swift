@@ -83,8 +83,9 @@ public enum JSONWriter {
 
     private static func writeScalar(_ value: JSON, into out: inout ByteBuffer) {
         switch value {
-        case .null: out.append("null")
-        case .bool(let b): out.append(b ? "true" : "false")
+        case .null: out.append(ascii: "null")
+        case .bool(true): out.append(ascii: "true")
+        case .bool(false): out.append(ascii: "false")
         case .int(let i): out.append(decimal: i)
         case .double(let d): writeDouble(d, into: &out)
         case .string(let s): writeString(s, into: &out)
@@ -128,43 +129,59 @@ public enum JSONWriter {
 
     /// Appends UTF-8 `bytes` as a quoted JSON string.
     static func writeString(utf8 bytes: UnsafeBufferPointer<UInt8>, into out: inout ByteBuffer) {
+        if !out.append(quotedIfClean: bytes) { writeEscaping(utf8: bytes, into: &out) }
+    }
+
+    /// Appends UTF-8 `bytes` that hold at least one byte to escape as a quoted JSON string.
+    ///
+    /// Runs of bytes that need no escaping are copied whole. The scan for the next byte that does looks at eight
+    /// bytes at a time, and goes straight to the first of them to escape: the lowest byte `escapeFlags` marks.
+    static func writeEscaping(utf8 bytes: UnsafeBufferPointer<UInt8>, into out: inout ByteBuffer) {
         out.append(UInt8(ascii: "\""))
-        // Runs of bytes that need no escaping are copied whole; the scan for the next byte that does
-        // looks at eight bytes at a time.
         let n = bytes.count
         let base = UnsafeRawPointer(bytes.baseAddress)
         var runStart = 0
         var i = 0
         while i < n {
-            if i + 8 <= n, let base, !anyNeedsEscape(base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
-                i += 8
+            if i + 8 <= n, let base {
+                let flags = escapeFlags(base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                if flags == 0 {
+                    i += 8
+                    continue
+                }
+                i += flags.trailingZeroBitCount >> 3
+            } else if !needsEscape(bytes[i]) {
+                i += 1
                 continue
             }
-            let byte = bytes[i]
-            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
-                writeEscaped(byte, into: &out)
-                runStart = i + 1
-            }
+            out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
+            writeEscaped(bytes[i], into: &out)
             i += 1
+            runStart = i
         }
         out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<n]))
         out.append(UInt8(ascii: "\""))
     }
 
-    /// Whether any of the eight bytes of `word` is a control character, a quote or a backslash.
+    /// Whether `byte` is a control character, a quote or a backslash: a byte JSON strings escape.
+    @inline(__always) static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
+    /// The top bit of each byte of `word` that is a control character, a quote or a backslash, in little-endian
+    /// order. Above the lowest such byte other bits may be set as well; the lowest set bit is always right.
     ///
-    /// `(x - 0x0101…) & ~x & 0x8080…` is nonzero exactly when some byte of `x` is zero: subtracting one from
-    /// each byte sets the top bit of a zero byte (whose own top bit is clear), and a borrow into the next byte
-    /// only starts at a zero byte, so there are no false alarms. Subtracting 0x20 from each byte finds a byte
-    /// below 0x20 the same way; a quote or backslash is a zero byte of `x` XOR that character in every byte.
-    @inline(__always) static func anyNeedsEscape(_ word: UInt64) -> Bool {
+    /// `(x - 0x0101…) & ~x & 0x8080…` marks the zero bytes of `x`: subtracting one from each byte sets the top bit
+    /// of a zero byte (whose own top bit is clear), and a borrow into the next byte only starts at a zero byte, so
+    /// nothing below the lowest zero byte is marked. Subtracting 0x20 from each byte finds a byte below 0x20 the
+    /// same way; a quote or backslash is a zero byte of `x` XOR that character in every byte.
+    @inline(__always) static func escapeFlags(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let tops: UInt64 = 0x8080_8080_8080_8080
         let control = (word &- ones &* 0x20) & ~word
         let quote = word ^ (ones &* 0x22)
         let backslash = word ^ (ones &* 0x5C)
-        return (control | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & tops != 0
+        return (control | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & tops
     }
 
     /// Appends the escape sequence of a byte that needs one.
@@ -187,6 +204,9 @@ public enum JSONWriter {
 
 /// A growable byte buffer for the writer: an append is a capacity test and a store or a copy, with none
 /// of an array's uniqueness checks. It owns its memory and frees it when it goes away.
+///
+/// Some appends store whole words and so write a few bytes past their end, into capacity they reserved;
+/// `count` always stops after the last byte appended.
 struct ByteBuffer: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
@@ -203,7 +223,7 @@ struct ByteBuffer: ~Copyable {
     func bytes() -> [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
     @inline(__always) private mutating func reserve(_ extra: Int) {
-        if count + extra > capacity { grow(to: count + extra) }
+        if count &+ extra > capacity { grow(to: count + extra) }
     }
 
     private mutating func grow(to needed: Int) {
@@ -215,6 +235,9 @@ struct ByteBuffer: ~Copyable {
         base = newBase
         capacity = newCapacity
     }
+
+    /// The end of the bytes written, where the next append goes.
+    @inline(__always) private var end: UnsafeMutableRawPointer { UnsafeMutableRawPointer(base + count) }
 
     @inline(__always) mutating func append(_ byte: UInt8) {
         reserve(1)
@@ -229,38 +252,151 @@ struct ByteBuffer: ~Copyable {
         count += 2
     }
 
-    /// `byte` repeated `n` times.
-    mutating func append(_ byte: UInt8, count n: Int) {
-        reserve(n)
-        (base + count).initialize(repeating: byte, count: n)
-        count += n
-    }
-
-    /// A newline and `indent` spaces. The spaces are stored eight at a time, so up to seven more bytes of
-    /// spare capacity may be written; `count` stops after the last space.
-    @inline(__always) mutating func append(newlineIndentedBy indent: Int) {
-        reserve(indent + 8)
-        base[count] = UInt8(ascii: "\n")
-        let end = count + 1 + indent
-        var position = count + 1
-        while position < end {
-            UnsafeMutableRawPointer(base + position).storeBytes(of: 0x2020_2020_2020_2020, as: UInt64.self)
-            position += 8
+    /// Stores `n` spaces at `target`: 32 at least, then eight at a time, so up to `n + 32` bytes (with `n` at
+    /// most the size of a buffer, the arithmetic cannot overflow).
+    @inline(__always) private static func spaces(_ n: Int, at target: UnsafeMutableRawPointer) {
+        let eight: UInt64 = 0x2020_2020_2020_2020
+        target.storeBytes(of: eight, as: UInt64.self)
+        target.storeBytes(of: eight, toByteOffset: 8, as: UInt64.self)
+        target.storeBytes(of: eight, toByteOffset: 16, as: UInt64.self)
+        target.storeBytes(of: eight, toByteOffset: 24, as: UInt64.self)
+        var offset = 32
+        while offset < n {
+            target.storeBytes(of: eight, toByteOffset: offset, as: UInt64.self)
+            offset &+= 8
         }
-        count = end
     }
 
-    /// `"name": `, the start of an object member, for a name that needs no escaping.
-    @inline(__always) mutating func append(memberName name: StaticString) {
+    /// Copies `n` bytes from `source` to `target`. Up to 32 bytes move as a few overlapping words; longer runs
+    /// go through `memcpy`. Neither side is read or written outside its `n` bytes.
+    @inline(__always) private static func copy(
+        _ source: UnsafeRawPointer, _ n: Int, to target: UnsafeMutableRawPointer
+    ) {
+        if n >= 8 {
+            if n > 32 {
+                target.copyMemory(from: source, byteCount: n)
+                return
+            }
+            let first = source.loadUnaligned(as: UInt64.self)
+            let last = source.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            if n > 16 {
+                let second = source.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                let third = source.loadUnaligned(fromByteOffset: n - 16, as: UInt64.self)
+                target.storeBytes(of: second, toByteOffset: 8, as: UInt64.self)
+                target.storeBytes(of: third, toByteOffset: n - 16, as: UInt64.self)
+            }
+            target.storeBytes(of: first, as: UInt64.self)
+            target.storeBytes(of: last, toByteOffset: n - 8, as: UInt64.self)
+        } else if n >= 4 {
+            let first = source.loadUnaligned(as: UInt32.self)
+            let last = source.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+            target.storeBytes(of: first, as: UInt32.self)
+            target.storeBytes(of: last, toByteOffset: n - 4, as: UInt32.self)
+        } else if n > 0 {
+            // One to three bytes: the first, the middle and the last cover them.
+            let first = source.load(as: UInt8.self)
+            let middle = source.load(fromByteOffset: n >> 1, as: UInt8.self)
+            let last = source.load(fromByteOffset: n - 1, as: UInt8.self)
+            target.storeBytes(of: first, as: UInt8.self)
+            target.storeBytes(of: middle, toByteOffset: n >> 1, as: UInt8.self)
+            target.storeBytes(of: last, toByteOffset: n - 1, as: UInt8.self)
+        }
+    }
+
+    /// A newline and `indent` spaces.
+    @inline(__always) mutating func append(newlineIndentedBy indent: Int) {
+        reserve(indent &+ 33)
+        let target = end
+        target.storeBytes(of: UInt8(ascii: "\n"), as: UInt8.self)
+        Self.spaces(indent, at: target + 1)
+        count &+= 1 &+ indent
+    }
+
+    /// A newline, `indent` spaces and `bracket`: the end of a container that is not empty.
+    @inline(__always) mutating func append(newlineIndentedBy indent: Int, then bracket: UInt8) {
+        reserve(indent &+ 33)
+        let target = end
+        target.storeBytes(of: UInt8(ascii: "\n"), as: UInt8.self)
+        Self.spaces(indent, at: target + 1)
+        target.storeBytes(of: bracket, toByteOffset: 1 &+ indent, as: UInt8.self)
+        count &+= 2 &+ indent
+    }
+
+    /// The start of the next element or member at `indent`: a comma after an earlier one (`separated`), a newline
+    /// and the indentation.
+    @inline(__always) mutating func append(separated: Bool, newlineIndentedBy indent: Int) {
+        reserve(indent &+ 34)
+        let target = end
+        // The comma is stored either way; before a first element the newline goes over it.
+        target.storeBytes(of: UInt8(ascii: ","), as: UInt8.self)
+        let newline = separated ? 1 : 0
+        target.storeBytes(of: UInt8(ascii: "\n"), toByteOffset: newline, as: UInt8.self)
+        Self.spaces(indent, at: target + (newline &+ 1))
+        count &+= newline &+ 1 &+ indent
+    }
+
+    /// `,\n`, `indent` spaces and `"name": `, the start of an object member, for a name that needs no escaping.
+    /// The comma is left out before the first member (`separated` false).
+    @inline(__always) mutating func append(separated: Bool, indent: Int, memberName name: StaticString) {
         let length = name.utf8CodeUnitCount
-        reserve(length + 4)
-        base[count] = UInt8(ascii: "\"")
-        (base + count + 1).update(from: name.utf8Start, count: length)
-        count += length + 1
-        base[count] = UInt8(ascii: "\"")
-        base[count + 1] = UInt8(ascii: ":")
-        base[count + 2] = UInt8(ascii: " ")
-        count += 3
+        // Comma, newline, spaces (32 at least), quote, name, and `": ` stored as a word of four bytes.
+        reserve(indent &+ length &+ 40)
+        let target = end
+        target.storeBytes(of: UInt8(ascii: ","), as: UInt8.self)
+        let newline = separated ? 1 : 0
+        target.storeBytes(of: UInt8(ascii: "\n"), toByteOffset: newline, as: UInt8.self)
+        Self.spaces(indent, at: target + (newline &+ 1))
+        let quote = newline &+ 1 &+ indent
+        target.storeBytes(of: UInt8(ascii: "\""), toByteOffset: quote, as: UInt8.self)
+        Self.copy(name.utf8Start, length, to: target + (quote &+ 1))
+        // `"`, `:`, ` ` and a byte of spare capacity, little-endian.
+        target.storeBytes(of: 0x0020_3A22 as UInt32, toByteOffset: quote &+ 1 &+ length, as: UInt32.self)
+        count &+= quote &+ length &+ 4
+    }
+
+    /// `bytes` between quotes when none of them needs escaping in JSON, and true; false, with nothing appended,
+    /// when one does. The bytes are checked and copied in the same pass, a word at a time.
+    @inline(__always) mutating func append(quotedIfClean bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = bytes.count
+        reserve(n + 2)
+        let target = end
+        var flags: UInt64 = 0
+        if let source = UnsafeRawPointer(bytes.baseAddress), n > 0 {
+            if n >= 8 {
+                // Whole words, the last one overlapping the word before it.
+                var offset = 0
+                while offset + 8 < n {
+                    let word = source.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                    flags |= JSONWriter.escapeFlags(word)
+                    target.storeBytes(of: word, toByteOffset: 1 + offset, as: UInt64.self)
+                    offset += 8
+                }
+                let word = source.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+                flags |= JSONWriter.escapeFlags(word)
+                target.storeBytes(of: word, toByteOffset: n - 7, as: UInt64.self)
+            } else if n >= 4 {
+                let first = source.loadUnaligned(as: UInt32.self)
+                let last = source.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+                flags = JSONWriter.escapeFlags(UInt64(first) | UInt64(last) << 32)
+                target.storeBytes(of: first, toByteOffset: 1, as: UInt32.self)
+                target.storeBytes(of: last, toByteOffset: n - 3, as: UInt32.self)
+            } else {
+                // One to three bytes: the first, the middle and the last cover them; spaces fill the word.
+                let first = source.load(as: UInt8.self)
+                let middle = source.load(fromByteOffset: n >> 1, as: UInt8.self)
+                let last = source.load(fromByteOffset: n - 1, as: UInt8.self)
+                let word = UInt64(first) | UInt64(middle) << 8 | UInt64(last) << 16 | 0x2020_2020_2000_0000
+                flags = JSONWriter.escapeFlags(word)
+                target.storeBytes(of: first, toByteOffset: 1, as: UInt8.self)
+                target.storeBytes(of: middle, toByteOffset: 1 + (n >> 1), as: UInt8.self)
+                target.storeBytes(of: last, toByteOffset: n, as: UInt8.self)
+            }
+        }
+        guard flags == 0 else { return false }
+        target.storeBytes(of: UInt8(ascii: "\""), as: UInt8.self)
+        target.storeBytes(of: UInt8(ascii: "\""), toByteOffset: n + 1, as: UInt8.self)
+        count += n + 2
+        return true
     }
 
     @inline(__always) mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -270,8 +406,28 @@ struct ByteBuffer: ~Copyable {
         count += bytes.count
     }
 
+    /// ASCII `text` known when the program is built, such as `true` or `null`.
+    @inline(__always) mutating func append(ascii text: StaticString) {
+        let length = text.utf8CodeUnitCount
+        reserve(length)
+        Self.copy(text.utf8Start, length, to: end)
+        count += length
+    }
+
     /// `value` in decimal, as `String(value)` spells it: the digits are counted, then filled in from the last.
     mutating func append(decimal value: Int) {
+        // Most numbers of a dashboard (positions, sizes, options) have one or two digits.
+        if UInt(bitPattern: value) < 100 {
+            if value < 10 {
+                append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
+            } else {
+                let tens = value / 10
+                append(
+                    UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: tens),
+                    UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value &- tens &* 10))
+            }
+            return
+        }
         var magnitude = value.magnitude
         var length = value < 0 ? 2 : 1
         var rest = magnitude / 10
