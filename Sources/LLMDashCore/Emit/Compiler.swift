@@ -369,7 +369,7 @@ public enum Compiler {
             let (recorded, ruleFiles) = DashboardRecordingRules.apply(spec, options: options.promql)
             if !ruleFiles.isEmpty { resolved = Resolver.resolve(recorded).0 }
             summary.recordsRates = !ruleFiles.isEmpty
-            let json = GrafanaEmitter.prettyDashboard(resolved, schemaVersion: options.schemaVersion)
+            let json = GrafanaEmitter.prettyDashboard(consume resolved, schemaVersion: options.schemaVersion)
             let dashboard = OutputFile(path: path, contents: json)
             diagnostics += deliver(
                 dashboard, .dashboard(uid: spec.uid, folder: spec.folder), options: options, at: spec.location,

@@ -13,9 +13,10 @@ public enum GrafanaEmitter {
         return json
     }
 
-    /// The dashboard's file contents: pretty JSON with sorted keys, as `JSONWriter.pretty` writes it.
+    /// The dashboard's file contents: pretty JSON with sorted keys, as `JSONWriter.pretty` writes it. The resolved
+    /// dashboard is taken over, so that its panels are written without being copied.
     public static func prettyDashboard(
-        _ resolved: ResolvedDashboard, schemaVersion: Int = defaultSchemaVersion
+        _ resolved: consuming ResolvedDashboard, schemaVersion: Int = defaultSchemaVersion
     ) -> [UInt8] {
         if resolved.spec.grafana != nil { return JSONWriter.pretty(dashboard(resolved, schemaVersion: schemaVersion)) }
         var w = JSONStream(capacity: 65_536)
@@ -31,67 +32,86 @@ public enum GrafanaEmitter {
         return JSONParser.parse(scratch.finish(), path: "").value ?? .null
     }
 
-    static func write(_ resolved: ResolvedDashboard, schemaVersion: Int, into w: inout JSONStream) {
-        let spec = resolved.spec
+    /// Streams the dashboard, taking its panels and rows over.
+    ///
+    /// Panels are lent by reference from their arrays (`forEachInout`), and the spec's lists are read in place
+    /// (`forEachInPlace`): a copy of an element, which iterating or subscripting an array makes, would retain every
+    /// string and array of a panel's spec.
+    static func write(_ resolved: consuming ResolvedDashboard, schemaVersion: Int, into w: inout JSONStream) {
+        var panels: [ResolvedPanel] = []
+        var rows: [ResolvedRow] = []
+        swap(&panels, &resolved.panels)
+        swap(&rows, &resolved.rows)
         w.object { w in
-            w.object("annotations") { w in
-                w.array("list") { w in
-                    w.element()
-                    w.value(builtInAnnotation)
-                    for a in spec.annotations {
-                        w.element()
-                        annotation(a, resolved, into: &w)
-                    }
-                }
-            }
-            w.member("description", spec.description)
-            w.member("editable", spec.editable)
-            w.member("fiscalYearStartMonth", 0)
-            w.member("graphTooltip", spec.graphTooltip.code)
-            w.array("links", spec.links) { link($1, into: &$0) }
-            w.member("liveNow", spec.liveNow)
-            w.array("panels") { w in
-                for p in resolved.panels {
-                    w.element()
-                    panel(p, resolved, into: &w)
-                }
-                for row in resolved.rows {
-                    w.element()
-                    if let patch = row.spec.grafana {
-                        w.value(tree { self.row(row, resolved, into: &$0) }.applying(patch: patch))
-                    } else {
-                        self.row(row, resolved, into: &w)
-                    }
-                    if !row.spec.collapsed {
-                        for p in row.panels {
-                            w.element()
-                            panel(p, resolved, into: &w)
-                        }
-                    }
-                }
-            }
-            w.member("refresh", spec.refresh)
-            w.member("schemaVersion", schemaVersion)
-            w.member("tags", strings: spec.tags)
-            w.object("templating") { w in
-                w.array("list", spec.variables) { variable($1, resolved, into: &$0) }
-            }
-            w.object("time") { w in
-                w.member("from", spec.time.from)
-                w.member("to", spec.time.to)
-            }
-            w.object("timepicker") { w in
-                if let intervals = spec.refreshIntervals { w.member("refresh_intervals", strings: intervals) }
-            }
-            w.member("timezone", spec.timezone)
-            w.member("title", spec.title)
-            w.member("uid", spec.uid)
-            w.member("weekStart", spec.weekStart)
+            members(
+                resolved.spec, panels: &panels, rows: &rows, datasource: resolved.datasourceUID,
+                schemaVersion: schemaVersion, into: &w)
         }
     }
 
-    /// A row header; a collapsed row holds its panels, an open one is followed by them.
-    static func row(_ row: ResolvedRow, _ resolved: ResolvedDashboard, into w: inout JSONStream) {
+    /// The members of the dashboard object.
+    private static func members(
+        _ spec: DashboardSpec, panels: inout [ResolvedPanel], rows: inout [ResolvedRow], datasource ds: String,
+        schemaVersion: Int, into w: inout JSONStream
+    ) {
+        w.object("annotations") { w in
+            w.array("list") { w in
+                w.element()
+                w.value(builtInAnnotation)
+                spec.annotations.forEachInPlace { a in
+                    w.element()
+                    annotation(a.pointee, datasource: ds, into: &w)
+                }
+            }
+        }
+        w.member("description", spec.description)
+        w.member("editable", spec.editable)
+        w.member("fiscalYearStartMonth", 0)
+        w.member("graphTooltip", spec.graphTooltip.code)
+        w.array("links", spec.links) { link($1, into: &$0) }
+        w.member("liveNow", spec.liveNow)
+        w.array("panels") { w in
+            panels.forEachInout { p in
+                w.element()
+                panel(p, datasource: ds, into: &w)
+            }
+            rows.forEachInout { row in
+                w.element()
+                if let patch = row.spec.grafana {
+                    w.value(tree { self.row(&row, datasource: ds, into: &$0) }.applying(patch: patch))
+                } else {
+                    self.row(&row, datasource: ds, into: &w)
+                }
+                if !row.spec.collapsed {
+                    row.panels.forEachInout { p in
+                        w.element()
+                        panel(p, datasource: ds, into: &w)
+                    }
+                }
+            }
+        }
+        w.member("refresh", spec.refresh)
+        w.member("schemaVersion", schemaVersion)
+        w.member("tags", strings: spec.tags)
+        w.object("templating") { w in
+            w.array("list", spec.variables) { variable($1, datasource: ds, into: &$0) }
+        }
+        w.object("time") { w in
+            w.member("from", spec.time.from)
+            w.member("to", spec.time.to)
+        }
+        w.object("timepicker") { w in
+            if let intervals = spec.refreshIntervals { w.member("refresh_intervals", strings: intervals) }
+        }
+        w.member("timezone", spec.timezone)
+        w.member("title", spec.title)
+        w.member("uid", spec.uid)
+        w.member("weekStart", spec.weekStart)
+    }
+
+    /// A row header; a collapsed row holds its panels, an open one is followed by them. The row is `inout` only so
+    /// that its panels are lent without copies (`forEachInout`); it is left as it was.
+    static func row(_ row: inout ResolvedRow, datasource ds: String, into w: inout JSONStream) {
         w.object { w in
             w.member("collapsed", row.spec.collapsed)
             w.key("gridPos")
@@ -99,9 +119,9 @@ public enum GrafanaEmitter {
             w.member("id", row.id)
             w.array("panels") { w in
                 guard row.spec.collapsed else { return }
-                for p in row.panels {
+                row.panels.forEachInout { p in
                     w.element()
-                    panel(p, resolved, into: &w)
+                    panel(p, datasource: ds, into: &w)
                 }
             }
             w.member("repeat", row.spec.repeatVariable)
@@ -155,7 +175,8 @@ public enum GrafanaEmitter {
 
     // MARK: Variables, annotations, links
 
-    static func variable(_ v: VariableSpec, _ resolved: ResolvedDashboard, into w: inout JSONStream) {
+    /// A template variable; `ds` is the dashboard's datasource.
+    static func variable(_ v: VariableSpec, datasource ds: String, into w: inout JSONStream) {
         // Members differ by kind; they are written in key order, each where its kind has it.
         let choice = v.kind == .datasource || v.kind == .query || v.kind == .custom
         // Custom and interval variables list their values as options, one of them current.
@@ -196,7 +217,7 @@ public enum GrafanaEmitter {
             }
             if v.kind == .query {
                 w.key("datasource")
-                datasource(v.datasource ?? resolved.datasourceUID, into: &w)
+                datasource(v.datasource ?? ds, into: &w)
                 w.member("definition", v.query)
             }
             w.member("description", v.description)
@@ -248,10 +269,11 @@ public enum GrafanaEmitter {
         }
     }
 
-    static func annotation(_ a: AnnotationSpec, _ resolved: ResolvedDashboard, into w: inout JSONStream) {
+    /// An annotation query; `ds` is the dashboard's datasource.
+    static func annotation(_ a: AnnotationSpec, datasource ds: String, into w: inout JSONStream) {
         w.object { w in
             w.key("datasource")
-            datasource(a.datasource ?? resolved.datasourceUID, into: &w)
+            datasource(a.datasource ?? ds, into: &w)
             w.member("enable", a.enable)
             w.member("expr", a.expr)
             w.member("hide", a.hide)
@@ -283,23 +305,26 @@ public enum GrafanaEmitter {
 
     // MARK: Panels
 
-    static func panel(_ p: ResolvedPanel, _ resolved: ResolvedDashboard, into w: inout JSONStream) {
+    /// A panel; `ds` is the dashboard's datasource.
+    static func panel(_ p: ResolvedPanel, datasource ds: String, into w: inout JSONStream) {
         if p.spec.isRawGrafana, let body = p.spec.grafana {
             var patch: [String: JSON] = [:]
             if case .none = body["id"] { patch["id"] = .int(p.id) }
             if case .none = body["gridPos"] { patch["gridPos"] = tree { grid(p.grid, into: &$0) } }
             w.value(body.applying(patch: .object(JSONMembers(patch))))
         } else if let patch = p.spec.grafana {
-            w.value(tree { panelBody(p.spec, id: p.id, grid: p.grid, resolved, into: &$0) }.applying(patch: patch))
+            w.value(
+                tree { panelBody(p.spec, id: p.id, grid: p.grid, datasource: ds, into: &$0) }.applying(patch: patch))
         } else {
-            panelBody(p.spec, id: p.id, grid: p.grid, resolved, into: &w)
+            panelBody(p.spec, id: p.id, grid: p.grid, datasource: ds, into: &w)
         }
     }
 
     static func panelBody(
-        _ spec: PanelSpec, id: Int, grid gridPos: GridPos, _ resolved: ResolvedDashboard, into w: inout JSONStream
+        _ spec: PanelSpec, id: Int, grid gridPos: GridPos, datasource dashboardDatasource: String,
+        into w: inout JSONStream
     ) {
-        let ds = spec.datasource ?? resolved.datasourceUID
+        let ds = spec.datasource ?? dashboardDatasource
         w.object { w in
             switch spec.type {
             case .text, .alertlist: break
@@ -317,7 +342,7 @@ public enum GrafanaEmitter {
                     w.array("overrides") { _ in }
                 } else {
                     w.key("defaults")
-                    fieldDefaults(spec, into: &w)
+                    fieldDefaults(spec.field, spec.options, type: spec.type, into: &w)
                     w.array("overrides", spec.overrides) { override($1, into: &$0) }
                 }
             }
@@ -330,28 +355,28 @@ public enum GrafanaEmitter {
             w.member("maxDataPoints", spec.maxDataPoints)
             w.member("maxPerRow", spec.maxPerRow)
             w.key("options")
-            options(spec, into: &w)
+            options(spec, spec.options, into: &w)
             w.member("repeat", spec.repeatVariable)
             if spec.repeatVariable != nil { w.member("repeatDirection", spec.repeatDirection ?? "h") }
-            // The targets are written by index: an enumerated sequence would copy each query, and a
-            // closure naming `spec` the whole panel spec.
-            let panelType = spec.type
-            switch panelType {
+            // The queries are read in place, by index: an array's subscript would copy each one.
+            switch spec.type {
             case .text, .alertlist: break
             case .logs:
-                let queries = spec.logs?.queries ?? []
                 w.array("targets") { w in
-                    for i in queries.indices {
-                        w.element()
-                        logTarget(queries[i], index: i, datasource: ds, into: &w)
+                    spec.logs?.queries.withUnsafeBufferPointer { queries in
+                        for i in queries.indices {
+                            w.element()
+                            logTarget(queries[i], index: i, datasource: ds, into: &w)
+                        }
                     }
                 }
             default:
-                let queries = spec.queries
                 w.array("targets") { w in
-                    for i in queries.indices {
-                        w.element()
-                        target(queries[i], index: i, panelType: panelType, datasource: ds, into: &w)
+                    spec.queries.withUnsafeBufferPointer { queries in
+                        for i in queries.indices {
+                            w.element()
+                            target(queries[i], index: i, panelType: spec.type, datasource: ds, into: &w)
+                        }
                     }
                 }
             }
@@ -414,16 +439,29 @@ public enum GrafanaEmitter {
         ]
     }
 
-    static func thresholds(_ steps: [ThresholdStep], mode: ThresholdsMode, into w: inout JSONStream) {
+    /// Threshold steps, a single green base step when there are none.
+    static func thresholds(_ steps: [ThresholdStep]?, mode: ThresholdsMode, into w: inout JSONStream) {
         w.object { w in
             w.member("mode", mode.rawValue)
-            w.array("steps", steps) { w, step in
-                w.object { w in
-                    w.member("color", step.color)
-                    w.key("value")
-                    if let value = step.value { w.number(value) } else { w.null() }
+            w.array("steps") { w in
+                guard let steps else {
+                    w.element()
+                    thresholdStep(color: "green", value: nil, into: &w)
+                    return
+                }
+                steps.forEachInPlace { step in
+                    w.element()
+                    thresholdStep(color: step.pointee.color, value: step.pointee.value, into: &w)
                 }
             }
+        }
+    }
+
+    static func thresholdStep(color: String, value: Double?, into w: inout JSONStream) {
+        w.object { w in
+            w.member("color", color)
+            w.key("value")
+            if let value { w.number(value) } else { w.null() }
         }
     }
 
@@ -513,22 +551,21 @@ public enum GrafanaEmitter {
         }
     }
 
-    static func fieldDefaults(_ spec: PanelSpec, into w: inout JSONStream) {
-        let f = spec.field
+    /// A panel's field defaults, from its field options `f` and its display options `p`.
+    static func fieldDefaults(_ f: FieldOptions, _ p: PanelOptions, type: PanelType, into w: inout JSONStream) {
         let defaultColorMode: String =
-            switch spec.type {
+            switch type {
             case .stat, .gauge, .bargauge, .table: "thresholds"
             case .stateTimeline: "continuous-GrYlRd"
             default: "palette-classic"
             }
-        let color = f.color ?? ColorSpec(mode: defaultColorMode)
         w.object { w in
             w.object("color") { w in
-                w.member("fixedColor", color.fixedColor)
-                w.member("mode", color.mode)
-                w.member("seriesBy", color.seriesBy)
+                w.member("fixedColor", f.color?.fixedColor)
+                w.member("mode", f.color?.mode ?? defaultColorMode)
+                w.member("seriesBy", f.color?.seriesBy)
             }
-            custom(spec, into: &w)
+            custom(p, type: type, into: &w)
             w.member("decimals", f.decimals)
             w.member("displayName", f.displayName)
             if !f.links.isEmpty { w.array("links", f.links) { link($1, into: &$0) } }
@@ -537,7 +574,7 @@ public enum GrafanaEmitter {
             w.member("min", f.min)
             w.member("noValue", f.noValue)
             w.key("thresholds")
-            thresholds(f.thresholds ?? [ThresholdStep("green")], mode: f.thresholdsMode, into: &w)
+            thresholds(f.thresholds, mode: f.thresholdsMode, into: &w)
             w.member("unit", f.unit)
         }
     }
@@ -551,9 +588,8 @@ public enum GrafanaEmitter {
     }
 
     /// The `custom` member of the field defaults, for the panel types that have one.
-    static func custom(_ spec: PanelSpec, into w: inout JSONStream) {
-        let p = spec.options
-        switch spec.type {
+    static func custom(_ p: PanelOptions, type: PanelType, into w: inout JSONStream) {
+        switch type {
         case .timeseries:
             w.object("custom") { w in
                 w.member("axisBorderShow", false)
@@ -640,8 +676,8 @@ public enum GrafanaEmitter {
         }
     }
 
-    static func options(_ spec: PanelSpec, into w: inout JSONStream) {
-        let p = spec.options
+    /// A panel's options, `p` being `spec.options`.
+    static func options(_ spec: PanelSpec, _ p: PanelOptions, into w: inout JSONStream) {
         w.object { w in
             switch spec.type {
             case .timeseries:
@@ -697,7 +733,7 @@ public enum GrafanaEmitter {
                     }
                 }
             case .heatmap:
-                heatmapOptions(spec, into: &w)
+                heatmapOptions(p, unit: spec.field.unit, into: &w)
             case .stateTimeline:
                 w.member("alignValue", p.alignValue ?? "left")
                 legend(p.legend, into: &w)
@@ -731,9 +767,8 @@ public enum GrafanaEmitter {
         }
     }
 
-    /// The members of a heatmap's options.
-    static func heatmapOptions(_ spec: PanelSpec, into w: inout JSONStream) {
-        let p = spec.options
+    /// The members of a heatmap's options; `unit` is the panel's, for the y axis unless the options name one.
+    static func heatmapOptions(_ p: PanelOptions, unit: String?, into w: inout JSONStream) {
         w.member("calculate", p.calculate ?? false)
         w.member("cellGap", p.cellGap ?? 1)
         w.object("color") { w in
@@ -767,7 +802,7 @@ public enum GrafanaEmitter {
         w.object("yAxis") { w in
             w.member("axisPlacement", "left")
             w.member("reverse", false)
-            w.member("unit", p.yAxisUnit ?? spec.field.unit)
+            w.member("unit", p.yAxisUnit ?? unit)
         }
     }
 
@@ -792,5 +827,17 @@ public enum GrafanaEmitter {
         for state in AlertListSpec.State.allCases { states[state.rawValue] = .bool(list.states.contains(state)) }
         w.member("stateFilter", json: states.json)
         w.member("viewMode", "list")
+    }
+}
+
+extension Array {
+    /// Calls `body` with each element in turn, by reference. An element passed on from there is not copied, where
+    /// one read by iterating, subscripting or through a pointer is copied (retaining every string and array it
+    /// holds) before a call that may write memory. The access is mutating, so an array that shares its storage
+    /// copies it first, as any mutation does.
+    fileprivate mutating func forEachInout(_ body: (inout Element) -> Void) {
+        withUnsafeMutableBufferPointer { buffer in
+            for i in buffer.indices { body(&buffer[i]) }
+        }
     }
 }
