@@ -9,54 +9,55 @@ public enum Resolver {
 
         var identities = IdentityTable(capacity: spec.panels.count + spec.rows.reduce(0) { $0 + 1 + $1.panels.count })
         var layout = FlowLayout()
+        // Panels are read in place (`forEachInPlace`): each is copied once, into its resolved panel.
         var panels: [ResolvedPanel] = []
-        for panel in spec.panels {
-            if let resolved = place(panel, rowKey: nil, &layout, &identities, &diagnostics) {
-                panels.append(resolved)
-            }
+        panels.reserveCapacity(spec.panels.count)
+        spec.panels.forEachInPlace { panel in
+            panels.append(place(panel, rowKey: nil, &layout, &identities, &diagnostics))
         }
         layout.finishLine()
         var rows: [ResolvedRow] = []
-        for row in spec.rows {
-            let rowKey = row.key ?? Slug.make(row.title)
+        rows.reserveCapacity(spec.rows.count)
+        spec.rows.forEachInPlace { row in
+            let rowKey = row.pointee.key ?? Slug.make(row.pointee.title)
             let key = "row:" + rowKey
-            let id = identities.claim(key: key, explicit: row.id, location: row.location, &diagnostics)
+            let id = identities.claim(
+                key: key, explicit: row.pointee.id, location: row.pointee.location, &diagnostics)
             let grid = layout.rowHeader()
             var children: [ResolvedPanel] = []
-            children.reserveCapacity(row.panels.count)
-            for panel in row.panels {
-                if let resolved = place(panel, rowKey: rowKey, &layout, &identities, &diagnostics) {
-                    children.append(resolved)
-                }
+            children.reserveCapacity(row.pointee.panels.count)
+            row.pointee.panels.forEachInPlace { panel in
+                children.append(place(panel, rowKey: rowKey, &layout, &identities, &diagnostics))
             }
             layout.finishLine()
-            rows.append(ResolvedRow(spec: row, key: key, id: id, grid: grid, panels: children))
+            rows.append(ResolvedRow(spec: row.pointee, key: key, id: id, grid: grid, panels: children))
         }
         let resolved = ResolvedDashboard(spec: spec, panels: panels, rows: rows, datasourceUID: datasourceUID)
         return (resolved, diagnostics)
     }
 
-    /// Lays out and identifies a panel. It takes the panel over, so that the resolved panel holds it
-    /// without another copy.
+    /// Lays out, identifies and checks a panel, read in place.
     private static func place(
-        _ panel: consuming PanelSpec, rowKey: String?, _ layout: inout FlowLayout, _ identities: inout IdentityTable,
-        _ diagnostics: inout [Diagnostic]
-    ) -> ResolvedPanel? {
-        let key = panel.key ?? rowKey.map { $0 + "/" + Slug.make(panel.title) } ?? Slug.make(panel.title)
-        let id = identities.claim(key: key, explicit: panel.id, location: panel.location, &diagnostics)
-        let size = panel.type.defaultSize
-        let width = panel.width ?? size.width
-        let height = panel.height ?? size.height
+        _ panel: UnsafePointer<PanelSpec>, rowKey: String?, _ layout: inout FlowLayout,
+        _ identities: inout IdentityTable, _ diagnostics: inout [Diagnostic]
+    ) -> ResolvedPanel {
+        let key = panel.pointee.key ?? Slug.make(panel.pointee.title, under: rowKey)
+        let location = panel.pointee.location
+        let id = identities.claim(key: key, explicit: panel.pointee.id, location: location, &diagnostics)
+        let size = panel.pointee.type.defaultSize
+        let width = panel.pointee.width ?? size.width
+        let height = panel.pointee.height ?? size.height
         if !(1...24).contains(width) {
-            diagnostics.append(
-                .error("spec.width", "panel width \(width) is outside 1…24 columns", at: panel.location))
+            diagnostics.append(.error("spec.width", "panel width \(width) is outside 1…24 columns", at: location))
         }
         if !(1...500).contains(height) {
-            diagnostics.append(.error("spec.height", "panel height \(height) is outside 1…500", at: panel.location))
+            diagnostics.append(.error("spec.height", "panel height \(height) is outside 1…500", at: location))
         }
-        checkPanel(panel, &diagnostics)
-        let grid = layout.place(width: min(max(width, 1), 24), height: max(height, 1), newLine: panel.newLine)
-        return ResolvedPanel(spec: panel, key: key, id: id, grid: grid)
+        let grid = layout.place(
+            width: min(max(width, 1), 24), height: max(height, 1), newLine: panel.pointee.newLine)
+        let resolved = ResolvedPanel(spec: panel.pointee, key: key, id: id, grid: grid)
+        checkPanel(resolved.spec, &diagnostics)
+        return resolved
     }
 
     static func checkDashboard(_ spec: DashboardSpec, _ diagnostics: inout [Diagnostic]) {
@@ -217,6 +218,22 @@ public enum Slug {
         return out.isEmpty ? "untitled" : out
     }
 
+    /// `prefix/` and the slug of `text` (`prefix` alone when nil): the key of a panel in a row, made as one string.
+    static func make(_ text: String, under prefix: String?) -> String {
+        guard let prefix else { return make(text) }
+        let joined: String?? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            let head = prefix.utf8.count
+            // `untitled` is longer than the slug of a text of fewer than eight bytes.
+            return String(unsafeUninitializedCapacity: head + 1 + max(bytes.count, 8)) { out in
+                _ = out.initialize(from: prefix.utf8)
+                out[head] = UInt8(ascii: "/")
+                return head + 1 + writeASCIISlug(bytes, to: UnsafeMutableBufferPointer(rebasing: out[(head + 1)...]))
+            }
+        }
+        return (joined ?? nil) ?? prefix + "/" + make(text)
+    }
+
     /// The slug of an all-ASCII text, byte by byte (the same as `make` gives, without case mapping or
     /// Unicode property lookups); nil when the text holds anything else.
     static func asciiSlug(_ text: String) -> String? {
@@ -225,27 +242,36 @@ public enum Slug {
 
     private static func asciiSlug(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
-        // At most one byte out per byte in: letters and digits, and one dash per gap before them.
-        let slug = String(unsafeUninitializedCapacity: bytes.count) { out in
-            var count = 0
-            var dash = false
-            for byte in bytes {
-                guard isASCIILetterOrDigit(byte) else {
-                    dash = true
-                    continue
-                }
-                if dash, count > 0 {
-                    out[count] = UInt8(ascii: "-")
-                    count += 1
-                }
-                // Upper case to lower case, as `lowercased()` maps ASCII.
-                out[count] = (0x41...0x5A).contains(byte) ? byte + 0x20 : byte
-                count += 1
-                dash = false
+        return String(unsafeUninitializedCapacity: max(bytes.count, 8)) { writeASCIISlug(bytes, to: $0) }
+    }
+
+    /// Writes the slug of all-ASCII `bytes` to `out`, which has room for `max(bytes.count, 8)` bytes, and returns
+    /// its length. At most one byte goes out per byte in: letters and digits, and one dash per gap before them; a
+    /// text without letters or digits is `untitled`.
+    private static func writeASCIISlug(_ bytes: UnsafeBufferPointer<UInt8>, to out: UnsafeMutableBufferPointer<UInt8>)
+        -> Int
+    {
+        var count = 0
+        var dash = false
+        for byte in bytes {
+            guard isASCIILetterOrDigit(byte) else {
+                dash = true
+                continue
             }
-            return count
+            if dash, count > 0 {
+                out[count] = UInt8(ascii: "-")
+                count += 1
+            }
+            // Upper case to lower case, as `lowercased()` maps ASCII.
+            out[count] = (0x41...0x5A).contains(byte) ? byte + 0x20 : byte
+            count += 1
+            dash = false
         }
-        return slug.isEmpty ? "untitled" : slug
+        guard count > 0 else {
+            for (i, byte) in "untitled".utf8.enumerated() { out[i] = byte }
+            return 8
+        }
+        return count
     }
 
     /// The ASCII scalars that are alphabetic or digits, without a Unicode property lookup.
