@@ -35,6 +35,23 @@ import Testing
         #expect(String(decoding: w.finish(), as: UTF8.self) == JSONWriter.prettyString(tree))
     }
 
+    /// Bytes written into an array's own memory are those a stream of its own gives, whether they fit the
+    /// memory lent or outgrow it.
+    @Test(arguments: [1, 40, 4_096])
+    func writesIntoAnArraysMemory(capacity: Int) {
+        func body(_ w: inout JSONStream) {
+            w.object { w in
+                w.member("a", "first")
+                w.array("b", Array(0..<20)) { $0.int($1) }
+                w.member("c", String(repeating: "long text ", count: 30))
+            }
+        }
+        var own = JSONStream()
+        body(&own)
+        let expected = own.finish()
+        #expect(JSONStream.bytes(capacity: capacity, body) == expected)
+    }
+
     @Test(arguments: [0, 7, -7, 10, -10, 1_000_000, Int.max, Int.min])
     func writesIntegersAsSwiftSpellsThem(_ value: Int) {
         #expect(String(decoding: JSONWriter.compact(.int(value)), as: UTF8.self) == String(value))

@@ -8,7 +8,8 @@ public enum GrafanaEmitter {
 
     /// The dashboard as a JSON value.
     public static func dashboard(_ resolved: ResolvedDashboard, schemaVersion: Int = defaultSchemaVersion) -> JSON {
-        let json = tree { write(resolved, schemaVersion: schemaVersion, into: &$0) }
+        var streamed = resolved
+        let json = tree { write(&streamed, schemaVersion: schemaVersion, into: &$0) }
         if let patch = resolved.spec.grafana { return json.applying(patch: patch) }
         return json
     }
@@ -19,9 +20,19 @@ public enum GrafanaEmitter {
         _ resolved: consuming ResolvedDashboard, schemaVersion: Int = defaultSchemaVersion
     ) -> [UInt8] {
         if resolved.spec.grafana != nil { return JSONWriter.pretty(dashboard(resolved, schemaVersion: schemaVersion)) }
-        var w = JSONStream(capacity: 65_536)
-        write(resolved, schemaVersion: schemaVersion, into: &w)
-        return w.finish()
+        return JSONStream.bytes(capacity: expectedSize(resolved)) {
+            write(&resolved, schemaVersion: schemaVersion, into: &$0)
+        }
+    }
+
+    /// Room for the JSON of a dashboard of this many panels, rows and lists: a little more than most take, so
+    /// that it is written without growing.
+    static func expectedSize(_ resolved: ResolvedDashboard) -> Int {
+        var panels = resolved.panels.count
+        resolved.rows.forEachInPlace { panels += $0.pointee.panels.count }
+        let spec = resolved.spec
+        let others = resolved.rows.count + spec.variables.count + spec.annotations.count + spec.links.count
+        return 8_192 + 4_096 * panels + 1_024 * others
     }
 
     /// The value of what `write` streams: for the few objects a `grafana:` patch changes.
@@ -32,16 +43,20 @@ public enum GrafanaEmitter {
         return JSONParser.parse(scratch.finish(), path: "").value ?? .null
     }
 
-    /// Streams the dashboard, taking its panels and rows over.
+    /// Streams the dashboard, which is `inout` only so that its panels can be lent from their arrays by reference
+    /// (`forEachInout`); it is left as it was.
     ///
-    /// Panels are lent by reference from their arrays (`forEachInout`), and the spec's lists are read in place
-    /// (`forEachInPlace`): a copy of an element, which iterating or subscripting an array makes, would retain every
-    /// string and array of a panel's spec.
-    static func write(_ resolved: consuming ResolvedDashboard, schemaVersion: Int, into w: inout JSONStream) {
+    /// The spec's lists are read in place (`forEachInPlace`): a copy of an element, which iterating or subscripting
+    /// an array makes, would retain every string and array of a panel's spec.
+    static func write(_ resolved: inout ResolvedDashboard, schemaVersion: Int, into w: inout JSONStream) {
         var panels: [ResolvedPanel] = []
         var rows: [ResolvedRow] = []
         swap(&panels, &resolved.panels)
         swap(&rows, &resolved.rows)
+        defer {
+            swap(&panels, &resolved.panels)
+            swap(&rows, &resolved.rows)
+        }
         w.object { w in
             members(
                 resolved.spec, panels: &panels, rows: &rows, datasource: resolved.datasourceUID,

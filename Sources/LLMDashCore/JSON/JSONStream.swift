@@ -27,10 +27,27 @@ struct JSONStream: ~Copyable {
         out = ByteBuffer(capacity: capacity)
     }
 
+    private init(_ out: consuming ByteBuffer) {
+        self.out = out
+    }
+
     /// The bytes written, ending in a newline as `JSONWriter.pretty` ends.
     consuming func finish() -> [UInt8] {
         out.append(UInt8(ascii: "\n"))
         return out.bytes()
+    }
+
+    /// The bytes `body` writes, ending in a newline as `finish()` ends them. While they fit in `capacity` bytes
+    /// they are written straight into the memory of the array returned, and not copied.
+    static func bytes(capacity: Int, _ body: (inout JSONStream) -> Void) -> [UInt8] {
+        var outgrown: [UInt8] = []
+        let bytes = [UInt8](unsafeUninitializedCapacity: max(capacity, 16)) { memory, count in
+            var w = JSONStream(ByteBuffer(lent: memory))
+            body(&w)
+            w.out.append(UInt8(ascii: "\n"))
+            if let written = w.out.countInLentMemory { count = written } else { outgrown = w.out.bytes() }
+        }
+        return outgrown.isEmpty ? bytes : outgrown
     }
 
     // MARK: Containers

@@ -203,7 +203,8 @@ public enum JSONWriter {
 }
 
 /// A growable byte buffer for the writer: an append is a capacity test and a store or a copy, with none
-/// of an array's uniqueness checks. It owns its memory and frees it when it goes away.
+/// of an array's uniqueness checks. It owns its memory and frees it when it goes away, or writes into memory
+/// lent to it until it needs more room.
 ///
 /// Some appends store whole words and so write a few bytes past their end, into capacity they reserved;
 /// `count` always stops after the last byte appended.
@@ -211,16 +212,30 @@ struct ByteBuffer: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private var count = 0
+    /// Whether `base` was allocated here, to be freed here; lent memory is only written.
+    private var owned: Bool
 
     init(capacity: Int) {
         self.capacity = max(capacity, 16)
         base = .allocate(capacity: self.capacity)
+        owned = true
     }
 
-    deinit { base.deallocate() }
+    /// A buffer that writes into `memory`, which is not empty, until it needs more room.
+    init(lent memory: UnsafeMutableBufferPointer<UInt8>) {
+        guard let start = memory.baseAddress, !memory.isEmpty else { preconditionFailure("no memory lent") }
+        base = start
+        capacity = memory.count
+        owned = false
+    }
+
+    deinit { if owned { base.deallocate() } }
 
     /// The bytes written so far, as an array.
     func bytes() -> [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// How many bytes were written into the lent memory; nil when they outgrew it, and `bytes()` has them.
+    var countInLentMemory: Int? { owned ? nil : count }
 
     @inline(__always) private mutating func reserve(_ extra: Int) {
         if count &+ extra > capacity { grow(to: count + extra) }
@@ -231,9 +246,10 @@ struct ByteBuffer: ~Copyable {
         while newCapacity < needed { newCapacity *= 2 }
         let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
         newBase.update(from: base, count: count)
-        base.deallocate()
+        if owned { base.deallocate() }
         base = newBase
         capacity = newCapacity
+        owned = true
     }
 
     /// The end of the bytes written, where the next append goes.
