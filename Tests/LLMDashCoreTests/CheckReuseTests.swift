@@ -67,6 +67,18 @@ import Testing
         #expect(alone == all)
     }
 
+    /// The identity table grows past the capacity it was made for, and still finds every key and id.
+    @Test func identityTableGrowsPastItsCapacity() {
+        var table = IdentityTable(capacity: 0)
+        var diagnostics: [Diagnostic] = []
+        let ids = (0..<200).map { table.claim(key: "k\($0)", explicit: nil, location: nil, &diagnostics) }
+        #expect(ids == (0..<200).map { IdentityTable.hash("k\($0)") })
+        #expect(table.claim(key: "k5", explicit: nil, location: nil, &diagnostics) == ids[5])
+        #expect(table.claim(key: "other", explicit: ids[7], location: nil, &diagnostics) == ids[7])
+        #expect(diagnostics.map(\.id) == ["spec.duplicate-key", "spec.duplicate-id"])
+        #expect(diagnostics.last?.message == "panel id \(ids[7]) of 'other' is already used by 'k7'")
+    }
+
     @Test func asciiSlugsMatchTheGeneralRule() {
         var random = TestSupport.SplitMix64(seed: 7)
         let alphabet = Array("aZ09 -_/.&()Tok!".utf8)

@@ -289,56 +289,163 @@ public enum Slug {
 }
 
 /// Assigns ids from stable keys: FNV-1a folded to 31 bits, so an insertion never renumbers other panels.
+///
+/// Keys and ids are found through two small open-addressed tables, indexed by the keys' folded FNV-1a hashes and
+/// by the ids, which are spread like hashes: a claim hashes its key once, where a dictionary would hash it again
+/// with its own seeded hash for each lookup.
 struct IdentityTable {
-    private var byKey: [String: SourceLocation?]
-    private var byID: [Int: String]
+    /// A key claimed, with its hash and where it was first claimed.
+    private struct Claimed {
+        var key: String
+        var hash: UInt64
+        var location: SourceLocation?
+    }
+
+    private var claimed: [Claimed] = []
+    /// Indices into `claimed` plus one (0 for a free slot), each at the slot its key's hash picks or the first
+    /// free one after it.
+    private var keySlots: [Int]
+    /// Ids given out with the index into `claimed` of the key each went to, plus one (0 for a free slot), each at
+    /// the slot the id picks or the first free one after it.
+    private var idSlots: [(id: Int, holder: Int)]
+    private var ids = 0
 
     /// A table for about `capacity` keys.
     init(capacity: Int = 0) {
-        byKey = Dictionary(minimumCapacity: capacity)
-        byID = Dictionary(minimumCapacity: capacity)
+        var size = 16
+        while size < 2 * capacity { size *= 2 }
+        keySlots = Array(repeating: 0, count: size)
+        idSlots = Array(repeating: (0, 0), count: size)
+        claimed.reserveCapacity(capacity)
     }
 
     mutating func claim(key: String, explicit: Int?, location: SourceLocation?, _ diagnostics: inout [Diagnostic])
         -> Int
     {
-        // One lookup in the usual case of a new key; a repeated key keeps the first one's location.
-        if let first = byKey.updateValue(location, forKey: key) {
-            byKey.updateValue(first, forKey: key)
+        let hash = Self.fnv1a(key)
+        let index: Int
+        if let first = find(key, hash: hash) {
+            // A repeated key keeps the first one's location.
+            index = first
             diagnostics.append(
                 .error(
                     "spec.duplicate-key", "two panels share the key '\(key)'", at: location,
-                    notes: (first.map { ["the other is at \($0)"] } ?? []) + [
+                    notes: (claimed[first].location.map { ["the other is at \($0)"] } ?? []) + [
                         "give one of them a distinct 'key' or title"
                     ]))
+        } else {
+            index = add(Claimed(key: key, hash: hash, location: location))
         }
         if let explicit {
             if explicit < 1 { diagnostics.append(.error("spec.id", "panel ids must be positive", at: location)) }
-            if let other = byID.updateValue(key, forKey: explicit), other != key {
+            if let other = give(explicit, to: index), other != index {
                 diagnostics.append(
                     .error(
-                        "spec.duplicate-id", "panel id \(explicit) of '\(key)' is already used by '\(other)'",
-                        at: location))
+                        "spec.duplicate-id",
+                        "panel id \(explicit) of '\(key)' is already used by '\(claimed[other].key)'", at: location))
             }
             return explicit
         }
         // Two keys hashing alike (rare below thousands of panels): the later one probes onward, deterministically.
-        var id = Self.hash(key)
+        var id = Self.fold(hash)
         var probe = 0
-        while let other = byID[id], other != key {
+        while let other = holder(of: id), other != index {
             probe += 1
             id = Self.hash(key + "#\(probe)")
         }
-        byID[id] = key
+        _ = give(id, to: index)
         return id
     }
 
-    static func hash(_ key: String) -> Int {
+    /// The index in `claimed` of `key`, whose hash is `hash`; nil when it was not claimed.
+    private func find(_ key: String, hash: UInt64) -> Int? {
+        let mask = keySlots.count - 1
+        var slot = Self.fold(hash) & mask
+        while keySlots[slot] != 0 {
+            let index = keySlots[slot] - 1
+            if claimed[index].hash == hash, claimed[index].key == key { return index }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
+    /// Adds a key not claimed before and returns its index in `claimed`.
+    private mutating func add(_ entry: Claimed) -> Int {
+        if 2 * (claimed.count + 1) > keySlots.count {
+            keySlots = Array(repeating: 0, count: 2 * keySlots.count)
+            for index in claimed.indices { placeKey(index, hash: claimed[index].hash) }
+        }
+        claimed.append(entry)
+        placeKey(claimed.count - 1, hash: entry.hash)
+        return claimed.count - 1
+    }
+
+    private mutating func placeKey(_ index: Int, hash: UInt64) {
+        let mask = keySlots.count - 1
+        var slot = Self.fold(hash) & mask
+        while keySlots[slot] != 0 { slot = (slot + 1) & mask }
+        keySlots[slot] = index + 1
+    }
+
+    /// The index in `claimed` of the key `id` went to; nil when it is free.
+    private func holder(of id: Int) -> Int? {
+        let mask = idSlots.count - 1
+        var slot = id & mask
+        while idSlots[slot].holder != 0 {
+            if idSlots[slot].id == id { return idSlots[slot].holder - 1 }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
+    /// Gives `id` to the key at `index` in `claimed`, and returns the index of the key it went to before, if any.
+    private mutating func give(_ id: Int, to index: Int) -> Int? {
+        let mask = idSlots.count - 1
+        var slot = id & mask
+        while idSlots[slot].holder != 0 {
+            if idSlots[slot].id == id {
+                defer { idSlots[slot].holder = index + 1 }
+                return idSlots[slot].holder - 1
+            }
+            slot = (slot + 1) & mask
+        }
+        if 2 * (ids + 1) > idSlots.count {
+            let given = idSlots.filter { $0.holder != 0 }
+            idSlots = Array(repeating: (0, 0), count: 2 * idSlots.count)
+            for entry in given { placeID(entry.id, holder: entry.holder) }
+        }
+        ids += 1
+        placeID(id, holder: index + 1)
+        return nil
+    }
+
+    private mutating func placeID(_ id: Int, holder: Int) {
+        let mask = idSlots.count - 1
+        var slot = id & mask
+        while idSlots[slot].holder != 0 { slot = (slot + 1) & mask }
+        idSlots[slot] = (id, holder)
+    }
+
+    static func hash(_ key: String) -> Int { fold(fnv1a(key)) }
+
+    /// FNV-1a of the key's UTF-8 bytes, read from the string's own storage.
+    static func fnv1a(_ key: String) -> UInt64 {
+        if let h = key.utf8.withContiguousStorageIfAvailable(fnv1a) { return h }
+        var key = key
+        return key.withUTF8(fnv1a)
+    }
+
+    private static func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in key.utf8 {
+        for byte in bytes {
             h ^= UInt64(byte)
             h = h &* 0x0000_0100_0000_01B3
         }
+        return h
+    }
+
+    /// A hash folded to a positive 31-bit id.
+    static func fold(_ h: UInt64) -> Int {
         let folded = (h ^ (h >> 31) ^ (h >> 62)) & 0x7FFF_FFFF
         return folded == 0 ? 1 : Int(folded)
     }
