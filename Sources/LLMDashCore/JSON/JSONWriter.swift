@@ -129,38 +129,7 @@ public enum JSONWriter {
 
     /// Appends UTF-8 `bytes` as a quoted JSON string.
     static func writeString(utf8 bytes: UnsafeBufferPointer<UInt8>, into out: inout ByteBuffer) {
-        if !out.append(quotedIfClean: bytes) { writeEscaping(utf8: bytes, into: &out) }
-    }
-
-    /// Appends UTF-8 `bytes` that hold at least one byte to escape as a quoted JSON string.
-    ///
-    /// Runs of bytes that need no escaping are copied whole. The scan for the next byte that does looks at eight
-    /// bytes at a time, and goes straight to the first of them to escape: the lowest byte `escapeFlags` marks.
-    static func writeEscaping(utf8 bytes: UnsafeBufferPointer<UInt8>, into out: inout ByteBuffer) {
-        out.append(UInt8(ascii: "\""))
-        let n = bytes.count
-        let base = UnsafeRawPointer(bytes.baseAddress)
-        var runStart = 0
-        var i = 0
-        while i < n {
-            if i + 8 <= n, let base {
-                let flags = escapeFlags(base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                if flags == 0 {
-                    i += 8
-                    continue
-                }
-                i += flags.trailingZeroBitCount >> 3
-            } else if !needsEscape(bytes[i]) {
-                i += 1
-                continue
-            }
-            out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
-            writeEscaped(bytes[i], into: &out)
-            i += 1
-            runStart = i
-        }
-        out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<n]))
-        out.append(UInt8(ascii: "\""))
+        if !out.append(quotedIfClean: bytes) { out.append(escaping: bytes) }
     }
 
     /// Whether `byte` is a control character, a quote or a backslash: a byte JSON strings escape.
@@ -413,6 +382,41 @@ struct ByteBuffer: ~Copyable {
         target.storeBytes(of: UInt8(ascii: "\""), toByteOffset: n + 1, as: UInt8.self)
         count += n + 2
         return true
+    }
+
+    /// `bytes` between quotes, escaped as JSON strings need. Each word is copied whole; from one that holds a byte
+    /// to escape, the bytes before it are kept and the scan goes on after its escape sequence. The lowest byte
+    /// `escapeFlags` marks is always one to escape.
+    mutating func append(escaping bytes: UnsafeBufferPointer<UInt8>) {
+        let n = bytes.count
+        append(UInt8(ascii: "\""))
+        if let source = UnsafeRawPointer(bytes.baseAddress) {
+            var i = 0
+            // Room for the rest as it is and a word more, kept after each escape sequence.
+            reserve(n &+ 8)
+            while i &+ 8 <= n {
+                let word = source.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                end.storeBytes(of: word, as: UInt64.self)
+                let flags = JSONWriter.escapeFlags(word)
+                if flags == 0 {
+                    i &+= 8
+                    count &+= 8
+                    continue
+                }
+                let clean = flags.trailingZeroBitCount &>> 3
+                i &+= clean
+                count &+= clean
+                JSONWriter.writeEscaped(source.load(fromByteOffset: i, as: UInt8.self), into: &self)
+                i &+= 1
+                reserve(n &- i &+ 8)
+            }
+            while i < n {
+                let byte = source.load(fromByteOffset: i, as: UInt8.self)
+                if JSONWriter.needsEscape(byte) { JSONWriter.writeEscaped(byte, into: &self) } else { append(byte) }
+                i &+= 1
+            }
+        }
+        append(UInt8(ascii: "\""))
     }
 
     @inline(__always) mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
