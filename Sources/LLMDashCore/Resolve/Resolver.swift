@@ -13,7 +13,7 @@ public enum Resolver {
         var panels: [ResolvedPanel] = []
         panels.reserveCapacity(spec.panels.count)
         spec.panels.forEachInPlace { panel in
-            panels.append(place(panel, rowKey: nil, &layout, &identities, &diagnostics))
+            place(panel, rowKey: nil, into: &panels, &layout, &identities, &diagnostics)
         }
         layout.finishLine()
         var rows: [ResolvedRow] = []
@@ -27,7 +27,7 @@ public enum Resolver {
             var children: [ResolvedPanel] = []
             children.reserveCapacity(row.pointee.panels.count)
             row.pointee.panels.forEachInPlace { panel in
-                children.append(place(panel, rowKey: rowKey, &layout, &identities, &diagnostics))
+                place(panel, rowKey: rowKey, into: &children, &layout, &identities, &diagnostics)
             }
             layout.finishLine()
             rows.append(ResolvedRow(spec: row.pointee, key: key, id: id, grid: grid, panels: children))
@@ -36,11 +36,11 @@ public enum Resolver {
         return (resolved, diagnostics)
     }
 
-    /// Lays out, identifies and checks a panel, read in place.
+    /// Lays out, identifies and checks a panel, read in place, and appends it to `panels`.
     private static func place(
-        _ panel: UnsafePointer<PanelSpec>, rowKey: String?, _ layout: inout FlowLayout,
-        _ identities: inout IdentityTable, _ diagnostics: inout [Diagnostic]
-    ) -> ResolvedPanel {
+        _ panel: UnsafePointer<PanelSpec>, rowKey: String?, into panels: inout [ResolvedPanel],
+        _ layout: inout FlowLayout, _ identities: inout IdentityTable, _ diagnostics: inout [Diagnostic]
+    ) {
         let key = panel.pointee.key ?? Slug.make(panel.pointee.title, under: rowKey)
         let location = panel.pointee.location
         let id = identities.claim(key: key, explicit: panel.pointee.id, location: location, &diagnostics)
@@ -55,9 +55,8 @@ public enum Resolver {
         }
         let grid = layout.place(
             width: min(max(width, 1), 24), height: max(height, 1), newLine: panel.pointee.newLine)
-        let resolved = ResolvedPanel(spec: panel.pointee, key: key, id: id, grid: grid)
-        checkPanel(resolved.spec, &diagnostics)
-        return resolved
+        checkPanel(panel, &diagnostics)
+        panels.append(ResolvedPanel(spec: panel.pointee, key: key, id: id, grid: grid))
     }
 
     static func checkDashboard(_ spec: DashboardSpec, _ diagnostics: inout [Diagnostic]) {
@@ -120,32 +119,36 @@ public enum Resolver {
         }
     }
 
-    static func checkPanel(_ panel: PanelSpec, _ diagnostics: inout [Diagnostic]) {
+    /// Checks a panel's queries and range, read in place.
+    static func checkPanel(_ panel: UnsafePointer<PanelSpec>, _ diagnostics: inout [Diagnostic]) {
         var refIds: Set<String> = []
         var i = 0
-        panel.queries.forEachInPlace { query in
+        let queries = panel.pointee.queries
+        queries.forEachInPlace { query in
             defer { i += 1 }
             // A panel's only query cannot clash: no set is built for it.
-            if panel.queries.count > 1 {
+            if queries.count > 1 {
                 let refId = query.pointee.refId ?? RefID.make(i)
                 if !refIds.insert(refId).inserted {
                     diagnostics.append(
                         .error(
-                            "spec.duplicate-refid", "refId '\(refId)' is used twice in panel '\(panel.title)'",
-                            at: query.pointee.location ?? panel.location))
+                            "spec.duplicate-refid",
+                            "refId '\(refId)' is used twice in panel '\(panel.pointee.title)'",
+                            at: query.pointee.location ?? panel.pointee.location))
                 }
             }
             if query.pointee.expr.isBlank {
                 diagnostics.append(
-                    .error("spec.empty-query", "query is empty", at: query.pointee.location ?? panel.location))
+                    .error(
+                        "spec.empty-query", "query is empty", at: query.pointee.location ?? panel.pointee.location))
             }
         }
-        if let min = panel.field.min, let max = panel.field.max, min >= max {
+        if let min = panel.pointee.field.min, let max = panel.pointee.field.max, min >= max {
             diagnostics.append(
                 .error(
                     "spec.min-max",
                     "min (\(JSONWriter.formatDouble(min))) is not below max (\(JSONWriter.formatDouble(max)))",
-                    at: panel.location))
+                    at: panel.pointee.location))
         }
     }
 }
