@@ -53,7 +53,7 @@ public enum YAMLSpecLoader {
         let uid = meta.requiredString(.uid) ?? ""
         let title = meta.requiredString(.title) ?? ""
         var dashboard = DashboardSpec(uid: uid, title: title)
-        dashboard.location = meta.location(.uid) ?? ctx.location(top.node)
+        dashboard.location = meta.location(.uid) ?? top.location
         dashboard.folder = meta.string(.folder) ?? ""
         dashboard.tags = meta.strings(.tags) ?? []
         dashboard.description = meta.string(.description)

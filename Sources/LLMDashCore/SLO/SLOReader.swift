@@ -38,7 +38,7 @@ extension YAMLSpecLoader {
         guard let sliNode = spec.required("sli"), let sli = readSLI(sliNode, ctx) else { return nil }
         var slo = SLOSpec(name: name, service: service, objective: objective, periodMilliseconds: period, sli: sli)
         slo.description = meta.string("description")
-        slo.location = meta.location("name") ?? ctx.location(top.node)
+        slo.location = meta.location("name") ?? top.location
         if let node = spec.value("labels") {
             slo.labels = readLabels(node, ctx, what: "labels")
             checkLabelNames(node, ctx, slo.labels)

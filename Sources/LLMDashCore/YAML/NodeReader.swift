@@ -13,8 +13,14 @@ final class ReadContext {
 
     func location(_ node: YAMLNode) -> SourceLocation { file.location(ofByte: node.offset) }
 
+    func location(ofByte offset: Int) -> SourceLocation { file.location(ofByte: offset) }
+
     func error(_ id: String, _ message: String, at node: YAMLNode?, notes: [String] = []) {
-        diagnostics.append(.error(id, message, at: file.location(ofByte: node?.offset ?? 0), notes: notes))
+        error(id, message, atByte: node?.offset ?? 0, notes: notes)
+    }
+
+    func error(_ id: String, _ message: String, atByte offset: Int, notes: [String] = []) {
+        diagnostics.append(.error(id, message, at: file.location(ofByte: offset), notes: notes))
     }
 
     func record(_ found: [Diagnostic]) { diagnostics += found }
@@ -440,7 +446,9 @@ struct MappingReader {
     }
 
     let ctx: ReadContext
-    let node: YAMLNode
+    /// Byte offset of the mapping node, for messages about the mapping as a whole. (The node is not kept:
+    /// copying and dropping it costs more than the rest of a small mapping's reader.)
+    let offset: Int
     let what: String
     private let pairs: [YAMLPair]
     private var merged: [[YAMLPair]] = []
@@ -451,13 +459,14 @@ struct MappingReader {
     /// Nil (after reporting) when `node` is not a mapping.
     init?(_ node: YAMLNode, _ ctx: ReadContext, what: String) {
         self.ctx = ctx
-        self.node = node
         self.what = what
         guard case .mapping(let mapping) = node else {
             ctx.error("spec.type", "\(what) must be a mapping, found \(ReadContext.kindName(node))", at: node)
+            offset = node.offset
             pairs = []
             return nil
         }
+        offset = mapping.offset
         pairs = mapping.pairs
         slots.reserveCapacity(pairs.count)
         collect(pairs, source: 0, depth: 0)
@@ -631,6 +640,22 @@ struct MappingReader {
 
     fileprivate func keyNode(of slot: Slot) -> YAMLNode { keyNode(slot) }
 
+    /// Byte offset of a slot's value, or of its key when the value is an explicit null; read in place.
+    fileprivate func locationOffset(of slot: Slot) -> Int {
+        let index = Int(slot.index)
+        if slot.source == 0 {
+            return pairs.withUnsafeBufferPointer { Self.locationOffset($0[index].value, key: $0[index].key) }
+        }
+        return merged[Int(slot.source) - 1].withUnsafeBufferPointer {
+            Self.locationOffset($0[index].value, key: $0[index].key)
+        }
+    }
+
+    private static func locationOffset(_ value: YAMLNode, key: YAMLNode) -> Int {
+        if case .scalar(let s) = value, ReadContext.isNull(s) { return key.offset }
+        return value.offset
+    }
+
     func has(_ key: String) -> Bool { index(of: key) != nil }
 
     /// The value node, treating an explicit null as absent.
@@ -643,12 +668,15 @@ struct MappingReader {
     func keyNode(_ key: String) -> YAMLNode? { index(of: key).map { keyNode(slots[$0]) } }
 
     func location(_ key: String) -> SourceLocation? {
-        (value(key) ?? keyNode(key)).map(ctx.location)
+        index(of: key).map { ctx.location(ofByte: locationOffset(of: slots[$0])) }
     }
+
+    /// Where the mapping is.
+    var location: SourceLocation { ctx.location(ofByte: offset) }
 
     func required(_ key: String) -> YAMLNode? {
         if let v = value(key) { return v }
-        ctx.error("spec.missing-key", "\(what) needs '\(key)'", at: keyNode(key) ?? node)
+        ctx.error("spec.missing-key", "\(what) needs '\(key)'", atByte: keyNode(key)?.offset ?? offset)
         return nil
     }
 
@@ -699,7 +727,8 @@ extension KeyedMappingReader where Key: MappingKey {
     }
 
     var ctx: ReadContext { base.ctx }
-    var node: YAMLNode { base.node }
+    /// Where the mapping is.
+    var location: SourceLocation { base.location }
     /// The mapping, for readers that ask for keys by name.
     var mapping: MappingReader { base }
 
@@ -721,13 +750,12 @@ extension KeyedMappingReader where Key: MappingKey {
 
     func location(_ key: Key) -> SourceLocation? {
         guard has(key) else { return nil }
-        let slot = base.slot(named: key.rawValue)
-        return ctx.location(base.value(of: slot) ?? base.keyNode(of: slot))
+        return ctx.location(ofByte: base.locationOffset(of: base.slot(named: key.rawValue)))
     }
 
     func required(_ key: Key) -> YAMLNode? {
         if let v = value(key) { return v }
-        ctx.error("spec.missing-key", "\(base.what) needs '\(key.name)'", at: keyNode(key) ?? node)
+        ctx.error("spec.missing-key", "\(base.what) needs '\(key.name)'", atByte: keyNode(key)?.offset ?? base.offset)
         return nil
     }
 

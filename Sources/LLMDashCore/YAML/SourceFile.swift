@@ -98,13 +98,17 @@ public struct SourceFile: Sendable {
     /// The location of a 0-based UTF-8 byte offset.
     public func location(ofByte offset: Int) -> SourceLocation {
         let clamped = max(0, min(offset, bytes.count))
-        var lo = 0
-        var hi = lineStarts.count - 1
-        while lo < hi {
-            let mid = (lo + hi + 1) / 2
-            if lineStarts[mid] <= clamped { lo = mid } else { hi = mid - 1 }
+        // `lineStarts` is never empty and starts at 0, so `lo` stays a valid index.
+        let (line, start) = lineStarts.withUnsafeBufferPointer { starts in
+            var lo = 0
+            var hi = starts.count - 1
+            while lo < hi {
+                let mid = (lo + hi + 1) / 2
+                if starts[mid] <= clamped { lo = mid } else { hi = mid - 1 }
+            }
+            return (lo, starts[lo])
         }
-        return SourceLocation(file: path, line: lo + 1, column: clamped - lineStarts[lo] + 1)
+        return SourceLocation(file: path, line: line + 1, column: clamped - start + 1)
     }
 
     /// Byte offset of a line (1-based) and a column counted in Unicode scalars (1-based), as libyaml reports.
