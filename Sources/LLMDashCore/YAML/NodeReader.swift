@@ -71,7 +71,7 @@ final class ReadContext {
     }
 
     private static func isNullWord(_ s: YAMLScalar, length: Int) -> Bool {
-        guard s.style == .plain, s.tag == nil || s.tag == "!!null" else { return false }
+        guard s.style == .plain, s.tagID == .none || s.tagID == .null else { return false }
         switch length {
         case 0: return true
         case 1: return s.value == "~"
@@ -86,7 +86,7 @@ final class ReadContext {
 
     /// A scalar written without quotes and without a `!!str` tag: the only kind that can be a number or a boolean.
     static func plainValue(_ node: YAMLNode) -> String? {
-        if case .scalar(let s) = node, s.style == .plain, s.tag != "!!str" { return s.value }
+        if case .scalar(let s) = node, s.style == .plain, s.tagID != .str { return s.value }
         return nil
     }
 
