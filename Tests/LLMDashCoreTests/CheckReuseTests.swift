@@ -79,6 +79,87 @@ import Testing
         #expect(diagnostics.last?.message == "panel id \(ids[7]) of 'other' is already used by 'k7'")
     }
 
+    /// Explicit ids (zero, negative, taken by a hashed id), repeated keys and empty or non-ASCII keys give the ids
+    /// and diagnostics of the two dictionaries the table stands for.
+    @Test func identityTableMatchesDictionaries() {
+        var random = TestSupport.SplitMix64(seed: 11)
+        let keys = ["", "é", "a", "b", "row:x", "x/é", "k1", "k2"] + (0..<60).map { "p\($0)" }
+        var table = IdentityTable(capacity: 4)
+        var byKey: [String: LLMDashCore.SourceLocation?] = [:]
+        var byID: [Int: String] = [:]
+        var diagnostics: [Diagnostic] = []
+        var expected: [String] = []
+        for step in 0..<400 {
+            let key = keys[Int(random.next() % UInt64(keys.count))]
+            let location = LLMDashCore.SourceLocation(file: "f", line: step + 1, column: 1)
+            let explicitIDs = [0, -3, 1, 2, IdentityTable.hash("p1"), IdentityTable.hash("a")]
+            let explicit = random.next() % 4 == 0 ? explicitIDs[Int(random.next() % 6)] : nil
+            let id = table.claim(key: key, explicit: explicit, location: location, &diagnostics)
+            if let first = byKey.updateValue(location, forKey: key) {
+                byKey[key] = first
+                expected.append("spec.duplicate-key \(key) \(first.map { "\($0)" } ?? "")")
+            }
+            if let explicit {
+                if explicit < 1 { expected.append("spec.id") }
+                if let other = byID.updateValue(key, forKey: explicit), other != key {
+                    expected.append("spec.duplicate-id \(explicit) \(key) \(other)")
+                }
+                #expect(id == explicit)
+                continue
+            }
+            var hashed = IdentityTable.hash(key)
+            var probe = 0
+            while let other = byID[hashed], other != key {
+                probe += 1
+                hashed = IdentityTable.hash(key + "#\(probe)")
+            }
+            byID[hashed] = key
+            #expect(id == hashed, "\(key)")
+        }
+        let got = diagnostics.map { d -> String in
+            switch d.id {
+            case "spec.duplicate-key":
+                let key = d.message.split(separator: "'", omittingEmptySubsequences: false)[1]
+                let other = d.notes.first { $0.hasPrefix("the other is at ") }?.dropFirst(16) ?? ""
+                return "spec.duplicate-key \(key) \(other)"
+            case "spec.duplicate-id":
+                let parts = d.message.split(separator: "'", omittingEmptySubsequences: false)
+                let id = d.message.split(separator: " ")[2]
+                return "spec.duplicate-id \(id) \(parts[1]) \(parts[3])"
+            default: return d.id
+            }
+        }
+        #expect(got == expected)
+        #expect(expected.contains { $0.hasPrefix("spec.duplicate-id") })
+    }
+
+    /// The variables a query's key holds are those the string-based scan finds, whatever surrounds a reference:
+    /// names that start others, a reference at the very end, a lone or doubled `$`, non-ASCII text, queries
+    /// shorter and longer than a word.
+    @Test func queryKeysFindTheVariablesTheStringScanFinds() {
+        let names = ["a", "ab", "abc", "b", "job", "x_1", "é", "a"]
+        let variables = names.map { VariableSpec(kind: .custom, name: $0) }
+        let keys = QueryKeys.of(variables, options: .default)
+        let pieces = [
+            "$", "$$", "${", "}", "[[", "]]", "[", "$a", "$ab", "$abc", "${ab}", "${ab:raw}", "[[abc]]", "$abcd",
+            "$b", "é", "$é", "€$", "$x_1", "$x_", "x", " ", "rate(up[5m])", "${job:regex}", "$$a", "[[[a]]", "$1",
+        ]
+        var random = TestSupport.SplitMix64(seed: 5)
+        var queries = pieces + pieces.map { "sum(up) " + $0 } + pieces.map { $0 + "$" }
+        for _ in 0..<2_000 {
+            queries.append(
+                (0..<Int(random.next() % 7)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }
+                    .joined())
+        }
+        let set = Set(names)
+        for query in queries {
+            #expect(keys.key(query).variables == QueryCache.mentioned(in: query, of: set), "\(query)")
+            #expect(
+                keys.key(query, excluding: "ab").variables
+                    == QueryCache.mentioned(in: query, of: set, excluding: "ab"), "\(query)")
+        }
+    }
+
     @Test func asciiSlugsMatchTheGeneralRule() {
         var random = TestSupport.SplitMix64(seed: 7)
         let alphabet = Array("aZ09 -_/.&()Tok!".utf8)

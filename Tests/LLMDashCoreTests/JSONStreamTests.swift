@@ -52,6 +52,46 @@ import Testing
         #expect(JSONStream.bytes(capacity: capacity, body) == expected)
     }
 
+    /// Deep nesting (indentation of more than 32 spaces), names and strings of every length up to past two words,
+    /// and strings to escape, written into an array's memory that runs out at every point: the bytes are those of
+    /// a stream of its own.
+    @Test func outgrowsAnArraysMemoryAnywhere() {
+        func nest(_ w: inout JSONStream, _ depth: Int) {
+            w.object { w in
+                let names: [StaticString] = [
+                    "a", "aa", "aaa", "aaaa", "aaaaa", "aaaaaa", "aaaaaaa", "aaaaaaaa", "aaaaaaaaa", "aaaaaaaaaa",
+                    "aaaaaaaaaaa", "aaaaaaaaaaaa", "aaaaaaaaaaaaa", "aaaaaaaaaaaaaa", "aaaaaaaaaaaaaaa",
+                    "aaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaaaaa",
+                    "aaaaaaaaaaaaaaaaaaaa",
+                ]
+                for (length, name) in names.enumerated() {
+                    w.key(name)
+                    w.string(String(repeating: length % 3 == 0 ? "\"é" : "x", count: length))
+                }
+                if depth > 0 {
+                    w.key("n")
+                    nest(&w, depth - 1)
+                }
+                w.key("o")
+                w.array { w in
+                    w.element()
+                    w.null()
+                    w.element()
+                    w.array { _ in }
+                }
+            }
+        }
+        let body: (inout JSONStream) -> Void = { nest(&$0, 24) }
+        var own = JSONStream()
+        body(&own)
+        let expected = own.finish()
+        var mismatches: [Int] = []
+        for capacity in stride(from: 1, through: expected.count + 64, by: 37) {
+            if JSONStream.bytes(capacity: capacity, body) != expected { mismatches.append(capacity) }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+    }
+
     @Test(arguments: [0, 7, -7, 10, -10, 1_000_000, Int.max, Int.min])
     func writesIntegersAsSwiftSpellsThem(_ value: Int) {
         #expect(String(decoding: JSONWriter.compact(.int(value)), as: UTF8.self) == String(value))

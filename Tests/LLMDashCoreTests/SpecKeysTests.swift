@@ -39,4 +39,26 @@ import Testing
             #expect(schema.what == "a \(type.rawValue) panel")
         }
     }
+
+    /// Numbers read without the general parsers are those `Int(text)` and `Double(text)` give: signs, leading
+    /// zeros, `-0`, fractions, 15 and 16 digits, and texts the general parsers read otherwise or not at all.
+    @Test(arguments: [
+        "0", "-0", "+0", "007", "-007", "+5", "-", "+", "", ".", "5.", ".5", "-.5", "+.5", "1.5", "-1.50", "0.1",
+        "1e3", "1E3", "0x10", "1_000", "1,5", "1.2.3", "--1", "+-1", " 1", "1 ", "٣", "999999999999999",
+        "-999999999999999", "9999999999999999", "1234567890123456", "0.000000000000001", "0.0000000000000001",
+        "123456789012345.0", "12345678901234.5", "9223372036854775807", "9223372036854775808",
+        "-9223372036854775808", "-9223372036854775809", "0.30000000000000004", "1e400", "nan", "inf", ".inf",
+    ])
+    func plainNumbersReadAsTheGeneralParsersReadThem(_ text: String) {
+        #expect(ReadContext.parseInt(text) == Int(text))
+        var general = Double(text)
+        if let value = general, !value.isFinite { general = nil }
+        if let first = text.utf8.first,
+            first == UInt8(ascii: "-") || first == UInt8(ascii: "+")
+                || first == UInt8(ascii: ".") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")),
+            text != ".inf"
+        {
+            #expect(ReadContext.parseNumber(text)?.bitPattern == general?.bitPattern)
+        }
+    }
 }
