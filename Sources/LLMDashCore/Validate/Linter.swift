@@ -54,6 +54,8 @@ public enum Linter {
     ) {
         panels.forEachInPlace { panel in
             for _ in panel.pointee.queries.indices {
+                // The pointer below is unchecked: a list from another dashboard must stop here, not read past it.
+                precondition(next < queries.count, "checked queries of another dashboard")
                 diagnostics.appendAny(lint(queries.baseAddress! + next, file: file, context: context))
                 next += 1
             }
